@@ -1,0 +1,403 @@
+//! Reading CSV (UTF-8 with or without BOM, or GBK) and XLSX files into plain tables of cells; what the columns mean is the caller's business.
+
+use crate::core::problem::Problem;
+use calamine::{DataRef, Reader, Xlsx};
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::Path;
+
+/// Files larger than this are refused before they are parsed.
+pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+/// Cells beyond this column are ignored (a roster has about 20).
+const MAX_COLUMNS: u32 = 500;
+/// More non-empty cells than this in one sheet is not a registration form.
+const MAX_CELLS: usize = 2_000_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The row number as the spreadsheet shows it; the header row of a CSV is 1.
+    pub number: usize,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// The file name, for messages.
+    pub file: String,
+    /// The sheet's name in a workbook; `None` for CSV.
+    pub sheet: Option<String>,
+    pub headers: Vec<String>,
+    /// The rows below the header, empty rows skipped.
+    pub rows: Vec<Row>,
+}
+
+/// A header as compared: trimmed, with full-width and other spaces removed.
+pub fn header_key(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{FEFF}')
+        .collect()
+}
+
+impl Table {
+    /// The position of the column with this header.
+    pub fn column(&self, header: &str) -> Option<usize> {
+        let wanted = header_key(header);
+        self.headers.iter().position(|h| header_key(h) == wanted)
+    }
+
+    /// The trimmed text of a cell; a number without a trailing `.0`; empty when out of range.
+    pub fn text(&self, row: &Row, col: usize) -> String {
+        match row.cells.get(col) {
+            Some(cell) => cell.text(),
+            None => String::new(),
+        }
+    }
+
+    /// The cell itself, `Empty` when out of range.
+    pub fn cell<'a>(&self, row: &'a Row, col: usize) -> &'a Cell {
+        row.cells.get(col).unwrap_or(&Cell::Empty)
+    }
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.trim().to_string(),
+            Cell::Number(n) => number_text(*n),
+        }
+    }
+
+    fn from_text(text: &str) -> Cell {
+        if text.trim().is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(text.to_string())
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Cell::Empty)
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e17 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Reads a CSV file as one table, or an XLSX workbook as one table per non-empty sheet.
+pub fn read_tables(path: &Path) -> Result<Vec<Table>, Problem> {
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().to_string(),
+    );
+    let size = std::fs::metadata(path)
+        .map_err(|e| Problem::error(&file, format!("无法读取文件：{e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(Problem::error(
+            &file,
+            format!(
+                "文件过大（{:.1} MB），上限为 20 MB",
+                size as f64 / 1_048_576.0
+            ),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Problem::error(&file, format!("无法读取文件：{e}")))?;
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if bytes.starts_with(b"PK\x03\x04") {
+        return guarded(&file, || read_xlsx_bytes(&file, &bytes));
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || extension == "xls" {
+        return Err(Problem::error(
+            &file,
+            "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入",
+        ));
+    }
+    match extension.as_str() {
+        "csv" | "txt" => guarded(&file, || read_csv_bytes(&file, &bytes).map(|t| vec![t])),
+        "xlsx" | "xlsm" => Err(Problem::error(
+            &file,
+            "不是有效的 .xlsx 文件，文件可能已损坏",
+        )),
+        other => Err(Problem::error(
+            &file,
+            format!("不支持的文件类型“.{other}”，请使用 .xlsx 或 .csv"),
+        )),
+    }
+}
+
+/// Runs a parser, turning a panic inside it into a problem.
+fn guarded<T>(file: &str, parse: impl FnOnce() -> Result<T, Problem>) -> Result<T, Problem> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).unwrap_or_else(|_| {
+        Err(Problem::error(
+            file,
+            "文件无法解析，可能已损坏；请用 Excel 打开后重新保存再导入",
+        ))
+    })
+}
+
+/// Reads CSV bytes (UTF-8 with or without BOM, or GBK) as one table; the first non-empty row holds
+/// the headers.
+pub fn read_csv_bytes(file_name: &str, bytes: &[u8]) -> Result<Table, Problem> {
+    guarded(file_name, || parse_csv(file_name, bytes))
+}
+
+fn decode(file_name: &str, bytes: &[u8]) -> Result<String, Problem> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Problem::error(
+            file_name,
+            "文件是 UTF-16 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    encoding_rs::GBK
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|text| text.into_owned())
+        .ok_or_else(|| Problem::error(file_name, "文件编码无法识别（既不是 UTF-8 也不是 GBK），请另存为“CSV UTF-8（逗号分隔）”后再导入"))
+}
+
+fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Problem> {
+    let text = decode(file_name, bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    // The csv reader skips blank lines; a spreadsheet shows them as rows. Line numbers count
+    // both, minus the line breaks inside quoted cells, give the row a spreadsheet shows.
+    let mut breaks_inside_cells = 0;
+    let mut grid = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e
+                .position()
+                .map(|p| format!("（第 {} 行附近）", p.line()))
+                .unwrap_or_default();
+            Problem::error(file_name, format!("CSV 格式有误{line}，请检查引号是否成对"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line()) as usize;
+        let number = line.saturating_sub(breaks_inside_cells).max(1);
+        breaks_inside_cells += record
+            .iter()
+            .map(|f| f.matches('\n').count())
+            .sum::<usize>();
+        grid.push(Row {
+            number,
+            cells: record.iter().map(Cell::from_text).collect(),
+        });
+    }
+    into_table(file_name, None, grid).ok_or_else(|| Problem::error(file_name, "文件是空的"))
+}
+
+/// Splits a grid into header and rows: the first non-empty row is the header; empty rows go.
+fn into_table(file: &str, sheet: Option<String>, grid: Vec<Row>) -> Option<Table> {
+    let mut rows = grid
+        .into_iter()
+        .filter(|r| !r.cells.iter().all(Cell::is_empty));
+    let header = rows.next()?;
+    let headers = header
+        .cells
+        .iter()
+        .map(|c| c.text().trim_start_matches('\u{FEFF}').trim().to_string())
+        .collect();
+    Some(Table {
+        file: file.to_string(),
+        sheet,
+        headers,
+        rows: rows.collect(),
+    })
+}
+
+fn read_xlsx_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, Problem> {
+    let unreadable = |e: calamine::XlsxError| {
+        Problem::error(
+            file_name,
+            format!("无法读取 Excel 文件（{e}），文件可能已损坏或加密"),
+        )
+    };
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut tables = Vec::new();
+    for name in workbook.sheet_names() {
+        let merged = workbook
+            .merge_cells_by_sheet_name(&name)
+            .map_err(unreadable)?;
+        let mut cells: BTreeMap<u32, BTreeMap<u32, Cell>> = BTreeMap::new();
+        let mut count = 0;
+        {
+            let mut reader = workbook.worksheet_cells_reader(&name).map_err(unreadable)?;
+            while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+                let (row, col) = cell.get_position();
+                let value = xlsx_cell(cell.get_value());
+                if col >= MAX_COLUMNS || value.is_empty() {
+                    continue;
+                }
+                count += 1;
+                if count > MAX_CELLS {
+                    return Err(Problem::error(
+                        file_name,
+                        format!("工作表“{name}”的数据过多，不是报名表"),
+                    ));
+                }
+                cells.entry(row).or_default().insert(col, value);
+            }
+        }
+        // A merged region shows its top-left value in every cell it covers.
+        for region in merged {
+            let (top, left) = region.start;
+            let Some(value) = cells.get(&top).and_then(|r| r.get(&left)).cloned() else {
+                continue;
+            };
+            let bottom = region.end.0.min(top.saturating_add(10_000));
+            let right = region.end.1.min(MAX_COLUMNS - 1);
+            for row in top..=bottom {
+                for col in left..=right {
+                    cells
+                        .entry(row)
+                        .or_default()
+                        .entry(col)
+                        .or_insert_with(|| value.clone());
+                }
+            }
+        }
+        let first_col = cells
+            .values()
+            .filter_map(|r| r.keys().next().copied())
+            .min()
+            .unwrap_or(0);
+        let grid = cells
+            .into_iter()
+            .map(|(row, values)| {
+                let width = values
+                    .keys()
+                    .next_back()
+                    .map_or(0, |last| (last - first_col + 1) as usize);
+                let mut line = vec![Cell::Empty; width];
+                for (col, value) in values {
+                    line[(col - first_col) as usize] = value;
+                }
+                Row {
+                    number: row as usize + 1,
+                    cells: line,
+                }
+            })
+            .collect();
+        if let Some(table) = into_table(file_name, Some(name.clone()), grid) {
+            tables.push(table);
+        }
+    }
+    if tables.is_empty() {
+        return Err(Problem::error(file_name, "工作簿中没有数据"));
+    }
+    Ok(tables)
+}
+
+/// One XLSX value as a plain cell: cached formula results are values; dates become `YYYY-MM-DD`.
+fn xlsx_cell(value: &DataRef<'_>) -> Cell {
+    match value {
+        DataRef::Empty => Cell::Empty,
+        DataRef::Int(n) => Cell::Number(*n as f64),
+        DataRef::Float(n) => Cell::Number(*n),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Cell::from_text(s)
+        }
+        DataRef::SharedString(s) => Cell::from_text(s),
+        DataRef::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.to_string()),
+        DataRef::Error(e) => Cell::Text(e.to_string()),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
+            let (year, month, day, hour, minute, second, _) = dt.to_ymd_hms_milli();
+            if (hour, minute, second) == (0, 0, 0) {
+                Cell::Text(format!("{year:04}-{month:02}-{day:02}"))
+            } else {
+                Cell::Text(format!(
+                    "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}"
+                ))
+            }
+        }
+        DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(table: &Table) -> Vec<(usize, Vec<String>)> {
+        table
+            .rows
+            .iter()
+            .map(|r| (r.number, r.cells.iter().map(Cell::text).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn csv_with_bom_reads_headers_and_rows() -> Result<(), Problem> {
+        let table = read_csv_bytes("a.csv", "\u{FEFF}姓名, 身份证号 \n张三,1\n".as_bytes())?;
+        assert_eq!(table.headers, vec!["姓名", "身份证号"]);
+        assert_eq!(table.column("身份证号"), Some(1));
+        assert_eq!(table.column("身份证　号"), Some(1));
+        assert_eq!(
+            texts(&table),
+            vec![(2, vec!["张三".to_string(), "1".to_string()])]
+        );
+        assert_eq!(table.sheet, None);
+        Ok(())
+    }
+
+    #[test]
+    fn gbk_csv_is_detected() -> Result<(), Problem> {
+        let (bytes, _, _) = encoding_rs::GBK.encode("姓名,单位\n李四,南京市\n");
+        let table = read_csv_bytes("gbk.csv", &bytes)?;
+        assert_eq!(table.headers, vec!["姓名", "单位"]);
+        assert_eq!(
+            texts(&table),
+            vec![(2, vec!["李四".to_string(), "南京市".to_string()])]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn bytes_neither_utf8_nor_gbk_are_refused() {
+        let problem = read_csv_bytes("bad.csv", &[0x61, 0x2C, 0xFF, 0xFF, 0x0A]).err();
+        assert!(problem.is_some_and(|p| p.message.contains("编码无法识别")));
+    }
+
+    #[test]
+    fn empty_rows_are_skipped_but_numbering_follows_the_spreadsheet() -> Result<(), Problem> {
+        let table = read_csv_bytes("a.csv", "姓名,备注\n甲,\"两\n行\"\n\n,\n乙,x\n".as_bytes())?;
+        let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![2, 5]);
+        Ok(())
+    }
+
+    #[test]
+    fn numbers_print_without_trailing_zero() {
+        assert_eq!(Cell::Number(3.0).text(), "3");
+        assert_eq!(Cell::Number(2.5).text(), "2.5");
+        assert_eq!(Cell::Number(13812345678.0).text(), "13812345678");
+        assert_eq!(Cell::Text("  x ".into()).text(), "x");
+    }
+
+    #[test]
+    fn empty_csv_is_refused() {
+        assert!(read_csv_bytes("a.csv", b"\n\n").is_err());
+    }
+}

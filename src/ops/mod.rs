@@ -1,0 +1,54 @@
+//! User actions: each public function is one thing a person does, run as one transaction over
+//! the store with the rules of `core`. The window and the command line both call these; neither
+//! repeats a rule. Must not import egui.
+
+pub mod accounts;
+pub mod demo;
+pub mod imports;
+pub mod registration;
+pub mod results;
+pub mod scoring;
+pub mod setup;
+
+use crate::core::model::Role;
+use crate::core::problem::Problem;
+use crate::store::StoreError;
+
+/// Who is acting: the signed-in account, or the coordinator at the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub role: Role,
+    pub account_id: Option<i64>,
+}
+
+impl Actor {
+    /// The coordinator working at the command line of their own laptop.
+    pub fn command_line() -> Actor {
+        Actor {
+            name: "命令行".to_string(),
+            role: Role::Coordinator,
+            account_id: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The input had errors; nothing was changed. Every problem is listed.
+    #[error("输入有误，未做任何更改")]
+    Refused(Vec<Problem>),
+    /// The action is not allowed now or for this person; nothing was changed.
+    #[error("{0}")]
+    Denied(String),
+}
+
+impl From<rusqlite::Error> for OpsError {
+    fn from(e: rusqlite::Error) -> Self {
+        OpsError::Store(StoreError::Sql(e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, OpsError>;

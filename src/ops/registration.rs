@@ -1,0 +1,408 @@
+//! Importing registration forms: every file read and checked first, then all of it in one transaction, or nothing.
+
+use super::{Actor, OpsError, Result};
+use crate::core::date::Date;
+use crate::core::idcard;
+use crate::core::model::PoolState;
+use crate::core::problem::{Problem, has_errors};
+use crate::core::registration::{self, Place, Registrant, UnitForm};
+use crate::io::roster::{self, PoolRef, RosterEntry};
+use crate::io::table;
+use crate::store::audit::{self, AuditEntry};
+use crate::store::competition::{self, PoolInfo};
+use crate::store::people::{self, Contestant, ContestantRecord};
+use rusqlite::{Connection, params};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Check and report without writing: the preview.
+    pub dry_run: bool,
+    /// `(ID number, reason)`: contestants admitted over their unit's quota.
+    pub quota_overrides: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Warnings (errors refuse the import instead).
+    pub problems: Vec<Problem>,
+    /// What changed for each updated contestant, by name and unit; never an ID number.
+    pub changes: Vec<String>,
+}
+
+/// One file's unit rows, read.
+struct FileForms {
+    file: String,
+    unit_forms: Vec<(Place, UnitForm)>,
+}
+
+/// Imports registration files (flat roster and unit rows, CSV or XLSX). Any error refuses the
+/// whole import with every problem found; otherwise contestants are added or updated (matched
+/// by ID number) and the unit rows stored, with one audit row per file.
+pub fn import_registration(
+    conn: &Connection,
+    paths: &[PathBuf],
+    actor: &Actor,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let info = competition::competition(conn)?;
+    let pools = competition::pools(conn)?;
+    let refs: Vec<PoolRef> = pools
+        .iter()
+        .map(|p| PoolRef {
+            key: p.key.clone(),
+            event_name: p.event_name.clone(),
+            pool_id: p.id,
+        })
+        .collect();
+    let today = today();
+
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    let mut entries: Vec<RosterEntry> = Vec::new();
+    for path in paths {
+        match table::read_tables(path) {
+            Ok(tables) => {
+                let read = roster::read_roster(&tables, &refs, today, &mut problems);
+                let file = tables.first().map(|t| t.file.clone()).unwrap_or_default();
+                entries.extend(read.contestants);
+                files.push(FileForms {
+                    file,
+                    unit_forms: read.unit_forms,
+                });
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+
+    let stored = people::contestants(conn)?;
+    let stored_by_id: HashMap<&str, &Contestant> = stored
+        .iter()
+        .map(|c| (c.record.id_number.as_str(), c))
+        .collect();
+    let ref_by_id: HashMap<i64, &PoolRef> = refs.iter().map(|r| (r.pool_id, r)).collect();
+    let stored_registrants: Vec<Registrant> = stored
+        .iter()
+        .filter_map(|c| {
+            ref_by_id
+                .get(&c.record.pool_id)
+                .map(|pool| roster::registrant(&c.record, pool))
+        })
+        .collect();
+
+    // An override given now, else one recorded at an earlier import, may admit a contestant over quota.
+    let overrides: HashMap<String, String> = options
+        .quota_overrides
+        .iter()
+        .map(|(id, reason)| (idcard::normalise(id), reason.trim().to_string()))
+        .collect();
+    for entry in &mut entries {
+        let id = entry.record.id_number.as_str();
+        entry.record.quota_override = overrides.get(id).cloned().or_else(|| {
+            stored_by_id
+                .get(id)
+                .and_then(|c| c.record.quota_override.clone())
+        });
+    }
+    let batch: Vec<(Place, Registrant)> = entries
+        .iter()
+        .map(|e| (e.place.clone(), e.registrant()))
+        .collect();
+    let missing_glyphs = |text: &str| crate::fonts::missing_glyphs(text, &crate::fonts::Face::ALL);
+    let check = registration::check_batch(&batch, &stored_registrants, &missing_glyphs);
+    for (index, entry) in entries.iter_mut().enumerate() {
+        if !check.overridden.contains(&index) {
+            entry.record.quota_override = None;
+        }
+    }
+    problems.extend(check.problems);
+    for id in overrides
+        .keys()
+        .filter(|id| !entries.iter().any(|e| &e.record.id_number == *id))
+    {
+        problems.push(Problem::warning(
+            "特批",
+            format!("特批的身份证号 {id} 不在导入的文件中，未使用"),
+        ));
+    }
+    let pool_by_id: HashMap<i64, &PoolInfo> = pools.iter().map(|p| (p.id, p)).collect();
+    for entry in &entries {
+        problems.extend(pool_change_problem(
+            entry,
+            stored_by_id.get(entry.record.id_number.as_str()).copied(),
+            &pool_by_id,
+        ));
+    }
+    let forms: Vec<(Place, UnitForm)> = files
+        .iter()
+        .flat_map(|f| f.unit_forms.iter().cloned())
+        .collect();
+    problems.extend(registration::check_unit_forms(
+        &forms,
+        info.registration_end,
+    ));
+
+    if has_errors(&problems) {
+        return Err(OpsError::Refused(problems));
+    }
+
+    let mut report = ImportReport {
+        problems,
+        ..ImportReport::default()
+    };
+    let mut per_file: HashMap<&str, [usize; 3]> = HashMap::new();
+    let mut to_write: Vec<&RosterEntry> = Vec::new();
+    for entry in &entries {
+        let counts = per_file.entry(entry.place.file.as_str()).or_default();
+        match stored_by_id.get(entry.record.id_number.as_str()) {
+            None => {
+                report.added += 1;
+                counts[0] += 1;
+                to_write.push(entry);
+            }
+            Some(old) if same_registration(&old.record, &entry.record) => {
+                report.unchanged += 1;
+                counts[2] += 1;
+            }
+            Some(old) => {
+                report.updated += 1;
+                counts[1] += 1;
+                report
+                    .changes
+                    .push(describe_changes(&old.record, &entry.record, &ref_by_id));
+                to_write.push(entry);
+            }
+        }
+    }
+    if options.dry_run {
+        return Ok(report);
+    }
+
+    let tx = conn.unchecked_transaction()?;
+    for entry in &to_write {
+        let (contestant_id, _) = people::upsert_contestant(&tx, &entry.record)?;
+        let stored_override = stored_by_id
+            .get(entry.record.id_number.as_str())
+            .and_then(|c| c.record.quota_override.as_deref());
+        if let Some(reason) = entry
+            .record
+            .quota_override
+            .as_deref()
+            .filter(|r| Some(*r) != stored_override)
+        {
+            let pool = entry.pool.key.to_string();
+            let subject = format!("{}（{}）", entry.record.name, entry.record.unit);
+            audit::log(
+                &tx,
+                &AuditEntry {
+                    actor: &actor.name,
+                    action: "超出名额特批",
+                    pool: Some(&pool),
+                    contestant_id: Some(contestant_id),
+                    subject: Some(&subject),
+                    reason: Some(reason),
+                    ..Default::default()
+                },
+            )?;
+        }
+    }
+    for file in &files {
+        for (_, form) in &file.unit_forms {
+            store_unit_form(&tx, form, &file.file)?;
+        }
+        let [added, updated, unchanged] = per_file
+            .get(file.file.as_str())
+            .copied()
+            .unwrap_or_default();
+        let summary = format!(
+            "新增 {added} 人，更新 {updated} 人，未变 {unchanged} 人；单位回执 {} 份",
+            file.unit_forms.len()
+        );
+        audit::log(
+            &tx,
+            &AuditEntry {
+                actor: &actor.name,
+                action: "导入报名表",
+                subject: Some(&file.file),
+                new_value: Some(&summary),
+                ..Default::default()
+            },
+        )?;
+    }
+    tx.commit()?;
+    Ok(report)
+}
+
+fn today() -> Date {
+    use chrono::Datelike;
+    let now = chrono::Local::now().date_naive();
+    Date {
+        year: now.year(),
+        month: now.month(),
+        day: now.day(),
+    }
+}
+
+/// Equal apart from the file it came from.
+fn same_registration(old: &ContestantRecord, new: &ContestantRecord) -> bool {
+    ContestantRecord {
+        source_file: None,
+        ..old.clone()
+    } == ContestantRecord {
+        source_file: None,
+        ..new.clone()
+    }
+}
+
+/// A contestant who has drawn numbers cannot move to another pool, and nobody joins or leaves a
+/// pool that is locked or later.
+fn pool_change_problem(
+    entry: &RosterEntry,
+    old: Option<&Contestant>,
+    pools: &HashMap<i64, &PoolInfo>,
+) -> Option<Problem> {
+    let closed = |pool_id: i64| {
+        pools
+            .get(&pool_id)
+            .filter(|p| p.state >= PoolState::Locked)
+            .copied()
+    };
+    match old {
+        Some(old) if old.record.pool_id == entry.record.pool_id => None,
+        Some(old) if old.checkin_no.is_some() || old.workstation.is_some() => Some(
+            entry
+                .place
+                .error("赛项", "选手已检录抽签，不能更换赛项或组别"),
+        ),
+        Some(old) => closed(old.record.pool_id)
+            .or_else(|| closed(entry.record.pool_id))
+            .map(|p| {
+                entry.place.error(
+                    "赛项",
+                    format!("{}已{}，不能再调入或调出选手", p.title(), p.state.label()),
+                )
+            }),
+        None => closed(entry.record.pool_id).map(|p| {
+            entry.place.error(
+                "赛项",
+                format!("{}已{}，不能再报名", p.title(), p.state.label()),
+            )
+        }),
+    }
+}
+
+/// `张三（甲单位）：性别 男→女；联系电话已更改`: values that identify or reach a person are not shown.
+fn describe_changes(
+    old: &ContestantRecord,
+    new: &ContestantRecord,
+    pools: &HashMap<i64, &PoolRef>,
+) -> String {
+    fn show<T: ToString>(value: &Option<T>) -> String {
+        value
+            .as_ref()
+            .map_or_else(|| "（空）".to_string(), ToString::to_string)
+    }
+    let pool_title = |id: i64| {
+        pools.get(&id).map_or_else(
+            || id.to_string(),
+            |p| format!("{}（{}）", p.event_name, p.key.group.label()),
+        )
+    };
+    let mut parts = Vec::new();
+    let mut compare = |label: &str, before: String, after: String| {
+        if before != after {
+            parts.push(format!("{label} {before}→{after}"));
+        }
+    };
+    compare("姓名", old.name.clone(), new.name.clone());
+    compare(
+        "性别",
+        old.gender.label().to_string(),
+        new.gender.label().to_string(),
+    );
+    compare("单位", old.unit.clone(), new.unit.clone());
+    compare("赛项组别", pool_title(old.pool_id), pool_title(new.pool_id));
+    compare(
+        "身高体重",
+        show(&old.height_weight),
+        show(&new.height_weight),
+    );
+    compare("备注", show(&old.remarks), show(&new.remarks));
+    compare("指导老师", show(&old.coach), show(&new.coach));
+    compare("院系", show(&old.department), show(&new.department));
+    compare("设区市", show(&old.city), show(&new.city));
+    compare("市选拔名次", show(&old.city_rank), show(&new.city_rank));
+    compare("参赛资格", show(&old.basis), show(&new.basis));
+    compare("现有等级", show(&old.level), show(&new.level));
+    compare("等级取得日期", show(&old.level_date), show(&new.level_date));
+    compare("职称", show(&old.title), show(&new.title));
+    compare("已获荣誉", show(&old.honours), show(&new.honours));
+    let yes_no = |v: Option<bool>| {
+        v.map_or("（空）", |b| if b { "是" } else { "否" })
+            .to_string()
+    };
+    compare(
+        "学生证已核验",
+        yes_no(old.student_card_checked),
+        yes_no(new.student_card_checked),
+    );
+    compare(
+        "身份证已核验",
+        yes_no(old.id_card_checked),
+        yes_no(new.id_card_checked),
+    );
+    compare(
+        "超出名额特批",
+        show(&old.quota_override),
+        show(&new.quota_override),
+    );
+    if old.phone != new.phone {
+        parts.push("联系电话已更改".to_string());
+    }
+    if parts.is_empty() {
+        parts.push("无实质变化".to_string());
+    }
+    format!("{}（{}）：{}", new.name, new.unit, parts.join("；"))
+}
+
+/// Stores the unit rows of a form, replacing an earlier version for the same unit and event.
+fn store_unit_form(conn: &Connection, form: &UnitForm, source_file: &str) -> Result<()> {
+    let unit_id = people::unit_id(conn, &form.unit)?;
+    let date = |d: Option<Date>| d.map(|d| d.to_string());
+    conn.execute(
+        "INSERT INTO unit_form (unit_id, event, leader, leader_post, leader_phone, contact, contact_post, contact_phone,
+             total_people, male_people, female_people, standard_rooms, single_rooms, check_in, check_out, travel, form_date, source_file)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+         ON CONFLICT (unit_id, event) DO UPDATE SET leader = excluded.leader, leader_post = excluded.leader_post,
+             leader_phone = excluded.leader_phone, contact = excluded.contact, contact_post = excluded.contact_post,
+             contact_phone = excluded.contact_phone, total_people = excluded.total_people, male_people = excluded.male_people,
+             female_people = excluded.female_people, standard_rooms = excluded.standard_rooms, single_rooms = excluded.single_rooms,
+             check_in = excluded.check_in, check_out = excluded.check_out, travel = excluded.travel,
+             form_date = excluded.form_date, source_file = excluded.source_file",
+        params![
+            unit_id,
+            form.event,
+            form.leader,
+            form.leader_post,
+            form.leader_phone,
+            form.contact,
+            form.contact_post,
+            form.contact_phone,
+            form.total_people,
+            form.male_people,
+            form.female_people,
+            form.standard_rooms,
+            form.single_rooms,
+            date(form.check_in),
+            date(form.check_out),
+            form.travel,
+            date(form.form_date),
+            source_file,
+        ],
+    )?;
+    Ok(())
+}

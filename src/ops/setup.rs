@@ -1,0 +1,41 @@
+//! Creating a database from the built-in competition, and this laptop's device label.
+
+use super::{OpsError, Result};
+use crate::store::{audit, competition};
+use rusqlite::Connection;
+
+/// Writes the built-in 2023 competition into an empty database.
+pub fn init(conn: &Connection) -> Result<()> {
+    let builtin = crate::builtin::load().map_err(|e| OpsError::Denied(e.to_string()))?;
+    let tx = conn.unchecked_transaction()?;
+    competition::init(&tx, &builtin)?;
+    audit::log(
+        &tx,
+        &audit::AuditEntry {
+            actor: "系统",
+            action: "创建竞赛",
+            subject: Some(&builtin.short_name),
+            ..Default::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Opens an existing database or creates it from the built-in competition (first start).
+pub fn open_or_create(path: &std::path::Path) -> Result<Connection> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| OpsError::Denied(format!("无法创建目录 {}: {e}", parent.display())))?;
+    }
+    let conn = crate::store::open(path)?;
+    if !competition::is_initialised(&conn)? {
+        init(&conn)?;
+    }
+    Ok(conn)
+}
+
+/// The name this laptop writes into its score entries.
+pub fn device_label(conn: &Connection) -> Result<String> {
+    Ok(competition::setting(conn, "device_label")?.unwrap_or_else(|| "本机".to_string()))
+}

@@ -1,0 +1,186 @@
+//! The database: the only module that knows SQL. Free functions over `&Connection` that compose
+//! inside one transaction; the callers in `ops` decide where a transaction begins and ends.
+//! Must not import egui or the file formats of `io`.
+
+pub mod audit;
+pub mod competition;
+pub mod people;
+pub mod schema;
+pub mod scores;
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error(
+        "数据库文件由更新版本的 judgedesk 创建（结构版本 {found}，本程序支持到 {supported}），请使用新版本程序打开"
+    )]
+    TooNew { found: i64, supported: i64 },
+    #[error("升级前备份数据库失败（{path}）: {source}")]
+    BackupBeforeMigration {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("数据库中还没有竞赛数据，请先运行 init 或 demo")]
+    NotInitialised,
+    #[error("数据库已有竞赛数据，不能重复初始化")]
+    AlreadyInitialised,
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The newest schema version this build knows.
+pub fn latest_version() -> i64 {
+    schema::MIGRATIONS.len() as i64
+}
+
+/// Opens (creating if needed) a database file with the durability settings the app relies on,
+/// and migrates it to the latest schema.
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    migrate(&conn, Some(path))?;
+    Ok(conn)
+}
+
+/// An in-memory database, migrated: for tests and benchmarks.
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate(&conn, None)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    Ok(())
+}
+
+/// Applies every migration newer than the file's `user_version`, each in its own transaction.
+/// A file from a newer app is refused; an existing file is copied aside before it is changed.
+pub fn migrate(conn: &Connection, path: Option<&Path>) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let latest = latest_version();
+    if current > latest {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: latest,
+        });
+    }
+    if current == latest {
+        return Ok(());
+    }
+    if current > 0 {
+        if let Some(path) = path {
+            let aside = path.with_extension(format!("v{current}.before-migration.sqlite"));
+            let escaped = aside.to_string_lossy().replace('\'', "''");
+            conn.execute_batch(&format!("VACUUM INTO '{escaped}'"))
+                .map_err(|e| StoreError::BackupBeforeMigration {
+                    path: aside.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+        }
+    }
+    for (index, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = index as i64 + 1;
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The local time as stored in every `*_at` column: `2023-11-15 14:03:27.123`.
+pub fn now_text() -> String {
+    chrono::Local::now()
+        .format("%Y-%m-%d %H:%M:%S%.3f")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_changes_nothing() -> Result<()> {
+        let conn = open_in_memory()?;
+        migrate(&conn, None)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        assert_eq!(version, latest_version());
+        Ok(())
+    }
+
+    #[test]
+    fn database_from_a_newer_app_is_refused() -> Result<()> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(&format!("PRAGMA user_version = {}", latest_version() + 1))?;
+        let error = migrate(&conn, None)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("更新版本"), "{error}");
+        Ok(())
+    }
+
+    #[test]
+    fn audit_rows_cannot_be_updated_or_deleted() -> Result<()> {
+        let conn = open_in_memory()?;
+        conn.execute(
+            "INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')",
+            [],
+        )?;
+        assert!(conn.execute("DELETE FROM audit", []).is_err());
+        assert!(conn.execute("UPDATE audit SET actor = 'b'", []).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn file_database_uses_wal_and_full_sync() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("judgedesk-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let path = dir.join("t.sqlite");
+        let conn = open(&path)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+        drop(conn);
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
+    #[test]
+    fn upgrading_an_old_file_copies_it_aside_first() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("judgedesk-migrate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let path = dir.join("old.sqlite");
+        {
+            // A version-1 file when the app knows more; with one migration the copy is not needed.
+            let conn = Connection::open(&path)?;
+            conn.execute_batch(schema::MIGRATIONS[0])?;
+            conn.execute_batch("PRAGMA user_version = 1")?;
+        }
+        let conn = open(&path)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        assert_eq!(version, latest_version());
+        if latest_version() > 1 {
+            assert!(path.with_extension("v1.before-migration.sqlite").exists());
+        }
+        drop(conn);
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+}

@@ -1,0 +1,34 @@
+//! The window (egui). Only this module knows egui; it reads and changes data through `ops`.
+
+pub mod app;
+pub mod fonts;
+pub mod results_view;
+pub mod text;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Opens the window on `db`, creating it from the built-in competition on first start.
+pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
+    let conn = crate::ops::setup::open_or_create(db)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", text::OPEN_FAILED))?;
+    let label = db.display().to_string();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(text::WINDOW_TITLE)
+            .with_inner_size([1366.0, 768.0])
+            .with_min_inner_size([1024.0, 600.0]),
+        renderer: eframe::Renderer::Wgpu,
+        ..Default::default()
+    };
+    eframe::run_native(
+        text::APP_NAME,
+        options,
+        Box::new(move |cc| {
+            fonts::install_fonts(&cc.egui_ctx);
+            Ok(Box::new(app::JudgeDeskApp::new(conn, label)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("窗口无法启动: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}

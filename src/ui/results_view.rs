@@ -1,0 +1,213 @@
+//! The results screen: one pool's ranking, awards and the reason for every tie split.
+
+use super::text;
+use crate::core::evaluate::ContestantOutcome;
+use crate::core::score::Hundredths;
+use crate::ops::results::{PoolResults, Results};
+use egui_extras::{Column, TableBuilder};
+
+fn score(value: Option<Hundredths>) -> String {
+    value
+        .map(Hundredths::to_fixed2)
+        .unwrap_or_else(|| "—".to_string())
+}
+
+/// One row as the table shows it; built once per data change, not per frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultLine {
+    pub rank: String,
+    pub workstation: String,
+    pub name: String,
+    pub unit: String,
+    pub status: String,
+    pub theory: String,
+    pub practical: String,
+    pub total: String,
+    pub prize: String,
+    pub level: String,
+    pub expert: String,
+    pub title: String,
+    pub tie_break: String,
+}
+
+impl ResultLine {
+    fn new(results: &Results, row: &ContestantOutcome) -> ResultLine {
+        let person = results.contestant(row.key);
+        let level = match (row.skill_level, row.already_holds_level) {
+            (Some(level), Some(true)) => format!("{}{}", level.label(), text::ALREADY_HELD),
+            (Some(level), _) => level.label().to_string(),
+            (None, _) => String::new(),
+        };
+        ResultLine {
+            rank: row.rank.map(|r| r.to_string()).unwrap_or_default(),
+            workstation: person
+                .and_then(|p| p.workstation)
+                .map(|w| w.to_string())
+                .unwrap_or_default(),
+            name: person.map(|p| p.record.name.clone()).unwrap_or_default(),
+            unit: person.map(|p| p.record.unit.clone()).unwrap_or_default(),
+            status: row.status.label().to_string(),
+            theory: score(row.theory),
+            practical: score(row.practical),
+            total: score(row.total),
+            prize: row.prize.map(|p| p.label().to_string()).unwrap_or_default(),
+            level,
+            expert: if row.technical_expert == Some(true) {
+                text::YES.to_string()
+            } else {
+                String::new()
+            },
+            title: row.title.map(|t| t.label().to_string()).unwrap_or_default(),
+            tie_break: row
+                .tie_break
+                .map(|t| text::tie_break_reason(t.label()))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The lines of one pool.
+pub fn lines(results: &Results, pool: &PoolResults) -> Vec<ResultLine> {
+    pool.outcome
+        .rows
+        .iter()
+        .map(|row| ResultLine::new(results, row))
+        .collect()
+}
+
+/// Draws the summary and the table of one pool.
+pub fn pool_results_ui(ui: &mut egui::Ui, pool: &PoolResults, lines: &[ResultLine]) {
+    let outcome = &pool.outcome;
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(pool.info.title());
+        let (label, color) = if outcome.complete {
+            (
+                text::COMPLETE.to_string(),
+                ui.visuals().widgets.active.text_color(),
+            )
+        } else {
+            (
+                format!(
+                    "{}（{} {} 项）",
+                    text::INCOMPLETE,
+                    text::MISSING_ITEMS,
+                    outcome.missing_items
+                ),
+                ui.visuals().warn_fg_color,
+            )
+        };
+        ui.colored_label(color, label);
+        ui.separator();
+        ui.label(format!(
+            "{} {} 人",
+            text::PARTICIPANTS,
+            outcome.participants
+        ));
+        ui.separator();
+        ui.label(format!(
+            "{} {}/{}/{}",
+            text::QUOTA,
+            outcome.quota[0],
+            outcome.quota[1],
+            outcome.quota[2]
+        ));
+        if let Some(venue) = &pool.info.venue {
+            ui.separator();
+            ui.label(format!("{} {}", text::VENUE, venue.name));
+        }
+        ui.separator();
+        ui.label(format!("{} {}", text::STATE, pool.info.state.label()));
+    });
+    for overflow in &outcome.overflows {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            text::overflow_line(
+                overflow.prize.label(),
+                overflow.rank,
+                overflow.tied,
+                overflow.limit,
+            ),
+        );
+    }
+    if !outcome.spread_flags.is_empty() || !outcome.conflicts.is_empty() {
+        ui.label(format!(
+            "{} {} 项 · {} {} 项",
+            text::SPREAD_FLAGS,
+            outcome.spread_flags.len(),
+            text::CONFLICTS,
+            outcome.conflicts.len()
+        ));
+    }
+    ui.add_space(4.0);
+    if lines.is_empty() {
+        ui.label(text::NO_CONTESTANTS);
+        return;
+    }
+    results_table_ui(ui, lines);
+}
+
+/// The virtualised results table: only visible rows are laid out.
+pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    TableBuilder::new(ui)
+        .id_salt("results_table")
+        .striped(true)
+        .resizable(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(44.0))
+        .column(Column::exact(44.0))
+        .column(Column::initial(90.0).at_least(60.0))
+        .column(Column::initial(220.0).at_least(80.0).clip(true))
+        .column(Column::exact(64.0))
+        .columns(Column::exact(64.0), 3)
+        .column(Column::exact(64.0))
+        .column(Column::initial(110.0))
+        .column(Column::exact(64.0))
+        .column(Column::exact(48.0))
+        .column(Column::remainder().at_least(100.0))
+        .header(row_height, |mut header| {
+            for title in [
+                text::COL_RANK,
+                text::COL_WORKSTATION,
+                text::COL_NAME,
+                text::COL_UNIT,
+                text::COL_STATUS,
+                text::COL_THEORY,
+                text::COL_PRACTICAL,
+                text::COL_TOTAL,
+                text::COL_PRIZE,
+                text::COL_LEVEL,
+                text::COL_EXPERT,
+                text::COL_TITLE,
+                text::COL_TIE_BREAK,
+            ] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(row_height, lines.len(), |mut row| {
+                let line = &lines[row.index()];
+                for cell in [
+                    &line.rank,
+                    &line.workstation,
+                    &line.name,
+                    &line.unit,
+                    &line.status,
+                    &line.theory,
+                    &line.practical,
+                    &line.total,
+                    &line.prize,
+                    &line.level,
+                    &line.expert,
+                    &line.title,
+                    &line.tie_break,
+                ] {
+                    row.col(|ui| {
+                        ui.label(cell.as_str());
+                    });
+                }
+            });
+        });
+}

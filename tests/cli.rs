@@ -1,0 +1,495 @@
+//! The command line of `interchange.md`, end to end through the real binary and database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let dir = std::env::temp_dir().join(format!("judgedesk-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+        Dir(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {name}: {e}"));
+        path
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"))
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+fn results_json(db: &Path, pool: Option<&str>) -> serde_json::Value {
+    let mut args = vec!["results", "--format", "json"];
+    if let Some(p) = pool {
+        args.extend(["--pool", p]);
+    }
+    let out = run(db, &args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("json: {e}"))
+}
+
+/// Counts of rows that a refused command must leave unchanged.
+fn fingerprint(db: &Path) -> (i64, i64, i64, i64) {
+    let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("open: {e}"));
+    let count = |table: &str| {
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap_or(-1)
+    };
+    (
+        count("score_entry"),
+        count("theory_entry"),
+        count("contestant"),
+        count("account"),
+    )
+}
+
+fn demo(dir: &Dir) -> PathBuf {
+    let db = dir.path("demo.sqlite");
+    let out = run(&db, &["demo"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    db
+}
+
+/// (pool, id number, workstation, a judge, a criterion code) of a 正常 contestant.
+fn someone(db: &Path, pool: &str) -> (String, u64, String) {
+    let json = results_json(db, Some(pool));
+    let contestant = &json["pools"][0]["contestants"][0];
+    (
+        contestant["id_number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        contestant["workstation"].as_u64().unwrap_or_default(),
+        format!("{pool}裁判1"),
+    )
+}
+
+#[test]
+fn init_creates_the_builtin_competition_and_refuses_to_overwrite() {
+    let dir = Dir::new("init");
+    let db = dir.path("venue.sqlite");
+    assert_eq!(code(&run(&db, &["init"])), 0);
+    let json = results_json(&db, None);
+    let pools: Vec<&str> = json["pools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["pool"].as_str())
+        .collect();
+    assert_eq!(
+        pools,
+        [
+            "DS-ZG", "DS-XS", "KJ-ZG", "KJ-XS", "ZB-ZG", "ZB-XS", "QM-ZG", "QM-XS"
+        ]
+    );
+    assert_eq!(json["pools"][0]["event"], "电子商务运营");
+    assert_eq!(json["pools"][1]["group"], "学生组");
+    assert_eq!(
+        json["pools"][0]["complete"], true,
+        "an empty pool has nothing missing"
+    );
+    assert_eq!(json["pools"][0]["quota"], serde_json::json!([0, 0, 0]));
+    let again = run(&db, &["init"]);
+    assert_eq!(code(&again), 1);
+    assert!(stderr(&again).contains("已存在"), "{}", stderr(&again));
+}
+
+#[test]
+fn demo_results_follow_the_json_contract() {
+    let dir = Dir::new("demo");
+    let db = demo(&dir);
+    let json = results_json(&db, None);
+    let pools = json["pools"].as_array().cloned().unwrap_or_default();
+    assert_eq!(pools.len(), 8);
+    for pool in &pools {
+        let contestants = pool["contestants"].as_array().cloned().unwrap_or_default();
+        assert!(
+            (20..=30).contains(&contestants.len()),
+            "{} has {}",
+            pool["pool"],
+            contestants.len()
+        );
+        for c in &contestants {
+            for field in ["theory", "practical", "total"] {
+                if let Some(text) = c[field].as_str() {
+                    let decimals = text.split('.').nth(1).map(str::len);
+                    assert_eq!(decimals, Some(2), "{field} {text}");
+                }
+            }
+            if c["status"] != "正常" {
+                assert!(
+                    c["rank"].is_null() && c["prize"].is_null() && c["double_qualified"].is_null()
+                );
+            }
+        }
+    }
+    let incomplete: Vec<&serde_json::Value> =
+        pools.iter().filter(|p| p["complete"] == false).collect();
+    assert_eq!(incomplete.len(), 1);
+    assert_eq!(incomplete[0]["pool"], "QM-XS");
+    assert!(
+        incomplete[0]["contestants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|c| c["rank"].is_null() && c["prize"].is_null())
+    );
+    let ds_zg = &pools[0];
+    assert_eq!(ds_zg["complete"], true);
+    assert_eq!(ds_zg["contestants"][0]["rank"], 1);
+    assert_eq!(ds_zg["contestants"][0]["prize"], "一等奖");
+    let participants = ds_zg["participants"].as_u64().unwrap_or_default() as u32;
+    let quota: Vec<u32> = [10u32, 20, 30]
+        .iter()
+        .map(|p| (participants * p + 50) / 100)
+        .collect();
+    assert_eq!(ds_zg["quota"], serde_json::json!(quota));
+    // Student pools list the coaches of their top three.
+    assert!(
+        pools[1]["coaches"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+    // CSV works too.
+    let csv = run(&db, &["results", "--pool", "DS-ZG", "--format", "csv"]);
+    assert_eq!(code(&csv), 0);
+    assert!(stdout(&csv).contains("赛项,组别,身份证号"));
+}
+
+#[test]
+fn score_set_is_checked_and_a_refusal_changes_nothing() {
+    let dir = Dir::new("score");
+    let db = demo(&dir);
+    let (_, workstation, judge) = someone(&db, "DS-ZG");
+    let ws = workstation.to_string();
+    let before = fingerprint(&db);
+    let over = run(
+        &db,
+        &[
+            "score",
+            "set",
+            "--pool",
+            "DS-ZG",
+            "--judge",
+            &judge,
+            "--workstation",
+            &ws,
+            "--criterion",
+            "DS01",
+            "--value",
+            "10.5",
+        ],
+    );
+    assert_eq!(code(&over), 1);
+    assert!(stderr(&over).contains("超出满分 10"), "{}", stderr(&over));
+    let decimals = run(
+        &db,
+        &[
+            "score",
+            "set",
+            "--pool",
+            "DS-ZG",
+            "--judge",
+            &judge,
+            "--workstation",
+            &ws,
+            "--criterion",
+            "DS01",
+            "--value",
+            "9.555",
+        ],
+    );
+    assert_eq!(code(&decimals), 1);
+    let stranger = run(
+        &db,
+        &[
+            "score",
+            "set",
+            "--pool",
+            "DS-ZG",
+            "--judge",
+            "KJ-ZG裁判1",
+            "--workstation",
+            &ws,
+            "--criterion",
+            "DS01",
+            "--value",
+            "5",
+        ],
+    );
+    assert_eq!(code(&stranger), 1);
+    assert!(
+        stderr(&stranger).contains("未分配"),
+        "{}",
+        stderr(&stranger)
+    );
+    assert_eq!(fingerprint(&db), before);
+
+    let ok = run(
+        &db,
+        &[
+            "score",
+            "set",
+            "--pool",
+            "DS-ZG",
+            "--judge",
+            &judge,
+            "--workstation",
+            &ws,
+            "--criterion",
+            "DS01",
+            "--value",
+            "0.5",
+        ],
+    );
+    assert_eq!(code(&ok), 0, "{}", stderr(&ok));
+    assert_eq!(fingerprint(&db).0, before.0 + 1);
+    // The changed score is audited with old and new values.
+    let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = '修改评分' AND new_value = '0.5'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_default();
+    assert_eq!(audited, 1);
+}
+
+#[test]
+fn exported_scores_imported_into_a_copy_change_nothing() {
+    let dir = Dir::new("export");
+    let db = demo(&dir);
+    let out = dir.path("scores.csv");
+    let export = run(
+        &db,
+        &["export", "scores", "--out", out.to_string_lossy().as_ref()],
+    );
+    assert_eq!(code(&export), 0, "{}", stderr(&export));
+    let copy = dir.path("copy.sqlite");
+    std::fs::copy(&db, &copy).unwrap_or_else(|e| panic!("copy: {e}"));
+    let before = fingerprint(&copy);
+    let results_before = results_json(&copy, None);
+    let import = run(&copy, &["import", "scores", out.to_string_lossy().as_ref()]);
+    assert_eq!(code(&import), 0, "{}", stderr(&import));
+    assert!(
+        stdout(&import).contains("0 项有变化"),
+        "{}",
+        stdout(&import)
+    );
+    assert_eq!(fingerprint(&copy), before);
+    assert_eq!(results_json(&copy, None), results_before);
+    let stdout_export = run(&db, &["export", "scores", "--pool", "KJ-XS", "--out", "-"]);
+    assert!(
+        stdout(&stdout_export)
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("跨境电子商务运营,学生组,"))
+    );
+}
+
+#[test]
+fn imports_name_file_row_and_field_and_refuse_whole() {
+    let dir = Dir::new("imports");
+    let db = demo(&dir);
+    let (id, workstation, judge) = someone(&db, "DS-ZG");
+    let before = fingerprint(&db);
+    let theory = dir.write(
+        "theory.csv",
+        &format!("赛项,组别,身份证号,理论成绩\nDS,职工组,{id},88\n电子商务运营,ZG,{id},85.555\n"),
+    );
+    let out = run(
+        &db,
+        &["import", "theory", theory.to_string_lossy().as_ref()],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("theory.csv:3: error: 理论成绩: “85.555”超过两位小数"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fingerprint(&db), before);
+
+    let scores = dir.write(
+        "scores.csv",
+        &format!("赛项,组别,身份证号,工位号,裁判,评分项,分数,备注\nDS,ZG,,{workstation},{judge},DS01,7\nDS,ZG,,{workstation},{judge},DS02,16\n"),
+    );
+    let out = run(
+        &db,
+        &["import", "scores", scores.to_string_lossy().as_ref()],
+    );
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.contains("scores.csv:3: error: 分数: DS02"), "{err}");
+    assert!(err.contains("超出满分 15"), "{err}");
+    assert!(err.contains("未知列“备注”"), "{err}");
+    assert_eq!(fingerprint(&db), before);
+
+    let good = dir.write(
+        "good.csv",
+        &format!("赛项,组别,身份证号,理论成绩\nDS,职工组,{id},88\n"),
+    );
+    assert_eq!(
+        code(&run(
+            &db,
+            &["import", "theory", good.to_string_lossy().as_ref()]
+        )),
+        0
+    );
+    let json = results_json(&db, Some("DS-ZG"));
+    let row = json["pools"][0]["contestants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["id_number"] == id.as_str())
+        .cloned();
+    assert_eq!(
+        row.map(|r| r["theory"].clone()),
+        Some(serde_json::json!("88.00"))
+    );
+}
+
+#[test]
+fn scheme_import_replaces_criteria_only_before_scoring() {
+    let dir = Dir::new("scheme");
+    let db = dir.path("fresh.sqlite");
+    assert_eq!(code(&run(&db, &["init"])), 0);
+    let scheme = dir.write(
+        "scheme.csv",
+        "赛项,组别,编号,名称,满分,步长,阶段,维度,方式\n电子商务运营,,A1,店铺运营,60,0.5,过程评价,能力,主观\n电子商务运营,,A2,数据报告,30,0.5,结果评价,能力,客观\n电子商务运营,,A3,职业素养,10,1,结果评价,职业素养,主观\n",
+    );
+    let out = run(
+        &db,
+        &["import", "scheme", scheme.to_string_lossy().as_ref()],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let bad = dir.write("bad.csv", "赛项,组别,编号,名称,满分,步长,阶段,维度,方式\nDS,ZG,A1,店铺运营,60,0.5,过程评价,能力,主观\n");
+    let out = run(&db, &["import", "scheme", bad.to_string_lossy().as_ref()]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("应为 100"), "{}", stderr(&out));
+
+    let scored = demo(&dir);
+    let out = run(
+        &scored,
+        &["import", "scheme", scheme.to_string_lossy().as_ref()],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("已有评分"), "{}", stderr(&out));
+}
+
+#[test]
+fn status_change_and_accounts_from_the_command_line() {
+    let dir = Dir::new("status");
+    let db = demo(&dir);
+    let (id, workstation, _) = someone(&db, "DS-ZG");
+    let participants =
+        |db: &Path| results_json(db, Some("DS-ZG"))["pools"][0]["participants"].as_u64();
+    let before = participants(&db);
+    let out = run(&db, &["contestant", "status", &id, "缺考"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(participants(&db), before.map(|n| n - 1));
+    assert_eq!(code(&run(&db, &["contestant", "status", &id, "迟到"])), 1);
+
+    assert_eq!(
+        code(&run(
+            &db,
+            &[
+                "user",
+                "add",
+                "--role",
+                "judge",
+                "--name",
+                "新裁判",
+                "--pin",
+                "12",
+                "--pool",
+                "DS-ZG"
+            ]
+        )),
+        1
+    );
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--role",
+            "judge",
+            "--name",
+            "新裁判",
+            "--pin",
+            "2468",
+            "--pool",
+            "DS-ZG",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        code(&run(
+            &db,
+            &[
+                "user",
+                "add",
+                "--role",
+                "judge",
+                "--name",
+                "新裁判",
+                "--pin",
+                "2468"
+            ]
+        )),
+        1
+    );
+    // The new judge's scores now count: the pool is incomplete until they score everyone.
+    assert_eq!(
+        results_json(&db, Some("DS-ZG"))["pools"][0]["complete"],
+        false
+    );
+    let _ = workstation;
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = Dir::new("usage");
+    let db = dir.path("x.sqlite");
+    assert_eq!(code(&run(&db, &["frobnicate"])), 2);
+    assert_eq!(code(&run(&db, &["results", "--format", "yaml"])), 2);
+    assert_eq!(code(&run(&db, &["score", "set", "--pool", "DS-ZG"])), 2);
+}
