@@ -7,5 +7,6 @@ pub mod core;
 pub mod fonts;
 pub mod io;
 pub mod ops;
+pub mod print;
 pub mod store;
 pub mod ui;

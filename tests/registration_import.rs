@@ -1,15 +1,16 @@
 //! Registration import through the real database: CSV in three encodings, XLSX with numbers, merged cells and formulas, and refusals that change nothing.
 
-use judgedesk::ops::registration::{import_registration, ImportOptions, ImportReport};
+use judgedesk::ops::registration::{ImportOptions, ImportReport, import_registration};
 use judgedesk::ops::{Actor, OpsError};
 use judgedesk::store::people;
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const HEADER: &str = "单位,赛项,组别,姓名,性别,身份证号,联系电话,参赛资格,院系,学生证已核验,身份证已核验";
+const HEADER: &str =
+    "单位,赛项,组别,姓名,性别,身份证号,联系电话,参赛资格,院系,学生证已核验,身份证已核验";
 
 /// A valid resident ID number: area 320102, the birth date, a 3-digit sequence whose parity is
 /// the gender, and the ISO 7064 MOD 11-2 check digit computed here independently of the crate.
@@ -20,7 +21,11 @@ fn id(birth: &str, sequence: u32) -> String {
 
 fn check_char(first17: &str) -> char {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    let sum: u32 = first17
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
     ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize]
 }
 
@@ -34,7 +39,8 @@ impl Fixture {
     fn new() -> Result<Fixture, Box<dyn std::error::Error>> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("judgedesk-registration-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("judgedesk-registration-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         let conn = judgedesk::store::open(&dir.join("test.sqlite"))?;
@@ -56,7 +62,9 @@ impl Fixture {
     fn snapshot(&self) -> Result<String, Box<dyn std::error::Error>> {
         let mut text = String::new();
         for table in ["contestant", "unit", "unit_form", "audit"] {
-            let count: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            let count: i64 =
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
             text.push_str(&format!("{table}={count};"));
         }
         text.push_str(&format!("{:?}", people::contestants(&self.conn)?));
@@ -64,7 +72,10 @@ impl Fixture {
     }
 
     fn stored_ids(&self) -> Result<Vec<String>, Box<dyn std::error::Error>> {
-        Ok(people::contestants(&self.conn)?.into_iter().map(|c| c.record.id_number).collect())
+        Ok(people::contestants(&self.conn)?
+            .into_iter()
+            .map(|c| c.record.id_number)
+            .collect())
     }
 }
 
@@ -107,7 +118,10 @@ fn utf8_roster_imports_and_importing_again_changes_nothing() -> TestResult {
     let csv = roster(&[
         staff_row("南京某公司", "张三", "男", &id("19900101", 123)),
         staff_row("南京某公司", "李四", "女", &id("19910202", 124)),
-        format!("江苏某学院,DS,XS,王五,男,{},13912345678,,商学院,是,是", id("20030303", 125)),
+        format!(
+            "江苏某学院,DS,XS,王五,男,{},13912345678,,商学院,是,是",
+            id("20030303", 125)
+        ),
     ]);
     let path = f.write("名册.csv", csv.as_bytes())?;
     let report = f.import(std::slice::from_ref(&path), &ImportOptions::default())?;
@@ -116,7 +130,11 @@ fn utf8_roster_imports_and_importing_again_changes_nothing() -> TestResult {
     let again = f.import(&[path], &ImportOptions::default())?;
     assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 3));
     assert_eq!(people::contestants(&f.conn)?.len(), 3);
-    let audits: i64 = f.conn.query_row("SELECT count(*) FROM audit WHERE action = '导入报名表'", [], |r| r.get(0))?;
+    let audits: i64 = f.conn.query_row(
+        "SELECT count(*) FROM audit WHERE action = '导入报名表'",
+        [],
+        |r| r.get(0),
+    )?;
     assert_eq!(audits, 2);
     let leaked: i64 = f.conn.query_row(
         "SELECT count(*) FROM audit WHERE coalesce(subject, '') || coalesce(new_value, '') || coalesce(reason, '') LIKE '%320102%'
@@ -145,11 +163,17 @@ fn gbk_csv_is_detected_and_read() -> TestResult {
     let text = roster(&[staff_row("苏州某集团", "赵六", "女", &id("19850505", 124))]);
     let (bytes, _, had_errors) = encoding_rs::GBK.encode(&text);
     assert!(!had_errors);
-    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture really is GBK");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture really is GBK"
+    );
     let report = f.import(&[f.write("gbk.csv", &bytes)?], &ImportOptions::default())?;
     assert_eq!(report.added, 1);
     let stored = &people::contestants(&f.conn)?[0].record;
-    assert_eq!((stored.name.as_str(), stored.unit.as_str()), ("赵六", "苏州某集团"));
+    assert_eq!(
+        (stored.name.as_str(), stored.unit.as_str()),
+        ("赵六", "苏州某集团")
+    );
     Ok(())
 }
 
@@ -160,13 +184,23 @@ fn full_width_digits_and_lower_case_x_match_the_plain_number() -> TestResult {
     let plain = "11010519491231002X";
     let typed: String = "11010519491231002x"
         .chars()
-        .map(|c| c.to_digit(10).and_then(|d| char::from_u32(0xFF10 + d)).unwrap_or(c))
+        .map(|c| {
+            c.to_digit(10)
+                .and_then(|d| char::from_u32(0xFF10 + d))
+                .unwrap_or(c)
+        })
         .collect();
     assert!(typed.starts_with('１') && typed.ends_with('x'));
-    let path = f.write("全角.csv", roster(&[staff_row("某公司", "孙七", "女", &typed)]).as_bytes())?;
+    let path = f.write(
+        "全角.csv",
+        roster(&[staff_row("某公司", "孙七", "女", &typed)]).as_bytes(),
+    )?;
     assert_eq!(f.import(&[path], &ImportOptions::default())?.added, 1);
     assert_eq!(f.stored_ids()?, vec![plain.to_string()]);
-    let path = f.write("半角.csv", roster(&[staff_row("某公司", "孙七", "女", plain)]).as_bytes())?;
+    let path = f.write(
+        "半角.csv",
+        roster(&[staff_row("某公司", "孙七", "女", plain)]).as_bytes(),
+    )?;
     let report = f.import(&[path], &ImportOptions::default())?;
     assert_eq!((report.added, report.unchanged), (0, 1));
     Ok(())
@@ -176,9 +210,17 @@ fn full_width_digits_and_lower_case_x_match_the_plain_number() -> TestResult {
 fn fifteen_digit_id_is_upgraded_with_a_warning() -> TestResult {
     let f = Fixture::new()?;
     let upgraded = id("19900101", 123);
-    let path = f.write("旧号.csv", roster(&[staff_row("某公司", "周八", "男", "320102900101123")]).as_bytes())?;
+    let path = f.write(
+        "旧号.csv",
+        roster(&[staff_row("某公司", "周八", "男", "320102900101123")]).as_bytes(),
+    )?;
     let report = f.import(&[path], &ImportOptions::default())?;
-    assert_eq!(warnings(&report), vec![format!("旧号.csv:2: warning: 身份证号: 15 位旧身份证号，已升级为 18 位 {upgraded}")]);
+    assert_eq!(
+        warnings(&report),
+        vec![format!(
+            "旧号.csv:2: warning: 身份证号: 15 位旧身份证号，已升级为 18 位 {upgraded}"
+        )]
+    );
     assert_eq!(f.stored_ids()?, vec![upgraded]);
     Ok(())
 }
@@ -191,8 +233,14 @@ fn wrong_check_digit_refuses_the_file_and_changes_nothing() -> TestResult {
         staff_row("某公司", "张三", "男", &id("19900101", 123)),
         staff_row("某公司", "孙七", "女", "110105194912310021"),
     ]);
-    let result = f.import(&[f.write("名册.csv", csv.as_bytes())?], &ImportOptions::default());
-    assert_eq!(refusal(result), vec!["名册.csv:3: error: 身份证号: 校验位错误，应为 X"]);
+    let result = f.import(
+        &[f.write("名册.csv", csv.as_bytes())?],
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        refusal(result),
+        vec!["名册.csv:3: error: 身份证号: 校验位错误，应为 X"]
+    );
     assert_eq!(f.snapshot()?, before);
     Ok(())
 }
@@ -227,10 +275,16 @@ fn numeric_id_cell_in_a_workbook_is_refused() -> TestResult {
 #[test]
 fn scientific_notation_in_a_csv_is_refused() -> TestResult {
     let f = Fixture::new()?;
-    let path = f.write("科学计数.csv", roster(&[staff_row("某公司", "张三", "男", "3.20102E+17")]).as_bytes())?;
+    let path = f.write(
+        "科学计数.csv",
+        roster(&[staff_row("某公司", "张三", "男", "3.20102E+17")]).as_bytes(),
+    )?;
     let problems = refusal(f.import(&[path], &ImportOptions::default()));
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].starts_with("科学计数.csv:2: error: 身份证号: 身份证号被存成了数字"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("科学计数.csv:2: error: 身份证号: 身份证号被存成了数字"),
+        "{problems:?}"
+    );
     Ok(())
 }
 
@@ -247,7 +301,11 @@ fn merged_cells_and_formula_values_fill_every_row() -> TestResult {
     sheet.merge_range(1, 0, 2, 0, "无锡某公司", &plain)?;
     sheet.merge_range(1, 1, 2, 1, "直播电商运营", &plain)?;
     sheet.merge_range(1, 2, 2, 2, "职工组", &plain)?;
-    sheet.write_formula(1, 3, rust_xlsxwriter::Formula::new("=\"吴\"&\"九\"").set_result("吴九"))?;
+    sheet.write_formula(
+        1,
+        3,
+        rust_xlsxwriter::Formula::new("=\"吴\"&\"九\"").set_result("吴九"),
+    )?;
     sheet.write_string(2, 3, "郑十")?;
     sheet.write_string(1, 4, "男")?;
     sheet.write_string(2, 4, "女")?;
@@ -259,7 +317,10 @@ fn merged_cells_and_formula_values_fill_every_row() -> TestResult {
     let report = f.import(&[path], &ImportOptions::default())?;
     assert_eq!((report.added, warnings(&report)), (2, Vec::<String>::new()));
     let stored = people::contestants(&f.conn)?;
-    let names: Vec<(&str, &str)> = stored.iter().map(|c| (c.record.name.as_str(), c.record.unit.as_str())).collect();
+    let names: Vec<(&str, &str)> = stored
+        .iter()
+        .map(|c| (c.record.name.as_str(), c.record.unit.as_str()))
+        .collect();
     assert_eq!(names, vec![("吴九", "无锡某公司"), ("郑十", "无锡某公司")]);
     assert!(stored.iter().all(|c| c.record.basis.is_some()));
     Ok(())
@@ -278,23 +339,33 @@ fn third_contestant_needs_an_override_which_is_audited() -> TestResult {
     let before = f.snapshot()?;
     assert_eq!(
         refusal(f.import(std::slice::from_ref(&path), &ImportOptions::default())),
-        vec!["三人.csv:4: error: 单位: “某公司”在电子商务运营（职工组）已推荐 2 名选手，第 3 名超出名额；确需参赛须特批并注明理由"]
+        vec![
+            "三人.csv:4: error: 单位: “某公司”在电子商务运营（职工组）已推荐 2 名选手，第 3 名超出名额；确需参赛须特批并注明理由"
+        ]
     );
     assert_eq!(f.snapshot()?, before);
 
-    let options = ImportOptions { dry_run: false, quota_overrides: vec![(third.to_lowercase(), "东道主单位".into())] };
+    let options = ImportOptions {
+        dry_run: false,
+        quota_overrides: vec![(third.to_lowercase(), "东道主单位".into())],
+    };
     let report = f.import(std::slice::from_ref(&path), &options)?;
     assert_eq!(report.added, 3);
     assert_eq!(
         warnings(&report),
-        vec!["三人.csv:4: warning: 单位: “某公司”在电子商务运营（职工组）的第 3 名选手超出每单位 2 名的名额，按特批理由“东道主单位”接受"]
+        vec![
+            "三人.csv:4: warning: 单位: “某公司”在电子商务运营（职工组）的第 3 名选手超出每单位 2 名的名额，按特批理由“东道主单位”接受"
+        ]
     );
     let (reason, subject): (String, String) = f.conn.query_row(
         "SELECT reason, subject FROM audit WHERE action = '超出名额特批'",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    assert_eq!((reason.as_str(), subject.as_str()), ("东道主单位", "丙三（某公司）"));
+    assert_eq!(
+        (reason.as_str(), subject.as_str()),
+        ("东道主单位", "丙三（某公司）")
+    );
 
     // The recorded override carries over when the same file comes again.
     let again = f.import(&[path], &ImportOptions::default())?;
@@ -306,17 +377,28 @@ fn third_contestant_needs_an_override_which_is_audited() -> TestResult {
 fn same_id_twice_names_the_first_file_and_row() -> TestResult {
     let f = Fixture::new()?;
     let twice = id("19900101", 123);
-    let first = f.write("一.csv", roster(&[staff_row("甲公司", "张三", "男", &twice)]).as_bytes())?;
-    let second = f.write("二.csv", roster(&[staff_row("甲公司", "张三", "男", &twice)]).as_bytes())?;
+    let first = f.write(
+        "一.csv",
+        roster(&[staff_row("甲公司", "张三", "男", &twice)]).as_bytes(),
+    )?;
+    let second = f.write(
+        "二.csv",
+        roster(&[staff_row("甲公司", "张三", "男", &twice)]).as_bytes(),
+    )?;
     assert_eq!(
         refusal(f.import(&[first.clone(), second], &ImportOptions::default())),
         vec!["二.csv:2: error: 身份证号: 身份证号重复，首次出现在 一.csv:2"]
     );
     f.import(&[first], &ImportOptions::default())?;
-    let other_unit = f.write("三.csv", roster(&[staff_row("乙公司", "张三", "男", &twice)]).as_bytes())?;
+    let other_unit = f.write(
+        "三.csv",
+        roster(&[staff_row("乙公司", "张三", "男", &twice)]).as_bytes(),
+    )?;
     assert_eq!(
         refusal(f.import(&[other_unit], &ImportOptions::default())),
-        vec!["三.csv:2: error: 身份证号: 身份证号重复，已在库中（甲公司，电子商务运营（职工组）），同一人不能重复报名"]
+        vec![
+            "三.csv:2: error: 身份证号: 身份证号重复，已在库中（甲公司，电子商务运营（职工组）），同一人不能重复报名"
+        ]
     );
     Ok(())
 }
@@ -325,13 +407,24 @@ fn same_id_twice_names_the_first_file_and_row() -> TestResult {
 fn update_reports_what_changed_without_id_numbers() -> TestResult {
     let f = Fixture::new()?;
     let person = id("19900101", 123);
-    f.import(&[f.write("一.csv", roster(&[staff_row("甲公司", "张三", "男", &person)]).as_bytes())?], &ImportOptions::default())?;
+    f.import(
+        &[f.write(
+            "一.csv",
+            roster(&[staff_row("甲公司", "张三", "男", &person)]).as_bytes(),
+        )?],
+        &ImportOptions::default(),
+    )?;
     let changed = format!("甲公司,跨境电子商务运营,职工组,张三,男,{person},13912345678,d,,,");
-    let report = f.import(&[f.write("二.csv", roster(&[changed]).as_bytes())?], &ImportOptions::default())?;
+    let report = f.import(
+        &[f.write("二.csv", roster(&[changed]).as_bytes())?],
+        &ImportOptions::default(),
+    )?;
     assert_eq!(report.updated, 1);
     assert_eq!(
         report.changes,
-        vec!["张三（甲公司）：赛项组别 电子商务运营（职工组）→跨境电子商务运营（职工组）；参赛资格 c→d；联系电话已更改"]
+        vec![
+            "张三（甲公司）：赛项组别 电子商务运营（职工组）→跨境电子商务运营（职工组）；参赛资格 c→d；联系电话已更改"
+        ]
     );
     assert_eq!(people::contestants(&f.conn)?.len(), 1);
     Ok(())
@@ -340,7 +433,10 @@ fn update_reports_what_changed_without_id_numbers() -> TestResult {
 #[test]
 fn headers_only_file_imports_nothing_and_succeeds() -> TestResult {
     let f = Fixture::new()?;
-    let report = f.import(&[f.write("空表.csv", format!("{HEADER}\n").as_bytes())?], &ImportOptions::default())?;
+    let report = f.import(
+        &[f.write("空表.csv", format!("{HEADER}\n").as_bytes())?],
+        &ImportOptions::default(),
+    )?;
     assert_eq!((report.added, report.updated, report.unchanged), (0, 0, 0));
     assert!(report.problems.is_empty());
     assert!(f.stored_ids()?.is_empty());
@@ -351,8 +447,17 @@ fn headers_only_file_imports_nothing_and_succeeds() -> TestResult {
 fn dry_run_previews_without_writing() -> TestResult {
     let f = Fixture::new()?;
     let before = f.snapshot()?;
-    let path = f.write("预览.csv", roster(&[staff_row("某公司", "张三", "男", &id("19900101", 123))]).as_bytes())?;
-    let report = f.import(&[path], &ImportOptions { dry_run: true, quota_overrides: Vec::new() })?;
+    let path = f.write(
+        "预览.csv",
+        roster(&[staff_row("某公司", "张三", "男", &id("19900101", 123))]).as_bytes(),
+    )?;
+    let report = f.import(
+        &[path],
+        &ImportOptions {
+            dry_run: true,
+            quota_overrides: Vec::new(),
+        },
+    )?;
     assert_eq!(report.added, 1);
     assert_eq!(f.snapshot()?, before);
     Ok(())
@@ -377,7 +482,10 @@ fn unit_rows_are_stored_and_checked() -> TestResult {
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
-    assert_eq!((leader.as_str(), phone.as_str(), rooms, check_in.as_str()), ("钱领队", "13912345678", 2, "2023-10-14"));
+    assert_eq!(
+        (leader.as_str(), phone.as_str(), rooms, check_in.as_str()),
+        ("钱领队", "13912345678", 2, "2023-10-14")
+    );
     Ok(())
 }
 
@@ -388,12 +496,13 @@ fn unreadable_file_is_refused_by_name() -> TestResult {
     let missing = f.dir.join("不存在.csv");
     let problems = refusal(f.import(&[path, missing], &ImportOptions::default()));
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].starts_with("乱码.csv: error: 文件编码无法识别"), "{problems:?}");
-    assert!(problems[1].starts_with("不存在.csv: error: 无法读取文件"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("乱码.csv: error: 文件编码无法识别"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].starts_with("不存在.csv: error: 无法读取文件"),
+        "{problems:?}"
+    );
     Ok(())
-}
-
-#[allow(dead_code)]
-fn exists(path: &Path) -> bool {
-    path.exists()
 }

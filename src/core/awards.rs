@@ -339,3 +339,54 @@ mod tests {
         );
     }
 }
+
+/// One coach award: the coach of a 学生组 contestant ranked 1–3 (one entry per contestant, so a
+/// coach of two such students appears twice).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoachEntry<'a> {
+    pub name: &'a str,
+    pub contestant: i64,
+    pub rank: u32,
+}
+
+/// Coach entries of a pool from its ranked rows `(contestant, rank)` and each contestant's coach.
+pub fn coach_entries<'a>(group: Group, ranked: &[(i64, Option<u32>)], coach_of: impl Fn(i64) -> Option<&'a str>) -> Vec<CoachEntry<'a>> {
+    if group != Group::Student {
+        return Vec::new();
+    }
+    let mut entries: Vec<CoachEntry<'a>> = ranked
+        .iter()
+        .filter_map(|&(contestant, rank)| {
+            let rank = rank.filter(|r| *r <= 3)?;
+            let name = coach_of(contestant).map(str::trim).filter(|n| !n.is_empty())?;
+            Some(CoachEntry { name, contestant, rank })
+        })
+        .collect();
+    entries.sort_by_key(|e| (e.rank, e.contestant));
+    entries
+}
+
+#[cfg(test)]
+mod coach_tests {
+    use super::*;
+
+    #[test]
+    fn coach_of_two_top_three_students_appears_twice() {
+        let ranked = [(1, Some(1)), (2, Some(2)), (3, Some(3)), (4, Some(4)), (5, None)];
+        let coach = |key: i64| match key {
+            1 | 3 => Some("沈建国"),
+            2 => Some("  "),
+            _ => Some("陆文静"),
+        };
+        let entries = coach_entries(Group::Student, &ranked, coach);
+        assert_eq!(
+            entries,
+            vec![CoachEntry { name: "沈建国", contestant: 1, rank: 1 }, CoachEntry { name: "沈建国", contestant: 3, rank: 3 }]
+        );
+    }
+
+    #[test]
+    fn staff_pools_have_no_coach_entries() {
+        assert!(coach_entries(Group::Staff, &[(1, Some(1))], |_| Some("沈建国")).is_empty());
+    }
+}

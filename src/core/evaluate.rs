@@ -181,18 +181,17 @@ pub struct PoolOutcome {
 /// Aggregate of judgement scores: with `trim_from` or more, drop one highest and one lowest;
 /// the mean is rounded half up to 2 decimals.
 pub fn judgement_aggregate(values: &[Hundredths], trim_from: u32) -> Option<Hundredths> {
-    if values.is_empty() {
-        return None;
-    }
-    let sum: i64 = values.iter().map(|v| v.0).sum();
-    let (sum, count) = if values.len() as u32 >= trim_from && values.len() >= 3 {
-        let max = values.iter().map(|v| v.0).max().unwrap_or(0);
-        let min = values.iter().map(|v| v.0).min().unwrap_or(0);
-        (sum - max - min, values.len() as i64 - 2)
-    } else {
-        (sum, values.len() as i64)
-    };
-    Some(Hundredths(div_round_half_up(sum, count)))
+    let min = values.iter().min()?;
+    let max = values.iter().max()?;
+    let sum = values.iter().map(|v| v.0).sum();
+    Some(trimmed_mean(sum, values.len(), *min, *max, trim_from))
+}
+
+/// The judgement rule on precomputed sum, count (> 0), min and max.
+fn trimmed_mean(sum: i64, count: usize, min: Hundredths, max: Hundredths, trim_from: u32) -> Hundredths {
+    let trim = count as u32 >= trim_from && count >= 3;
+    let (sum, count) = if trim { (sum - max.0 - min.0, count - 2) } else { (sum, count) };
+    Hundredths(div_round_half_up(sum, count as i64))
 }
 
 /// theory × w% + practical × (100 − w)%, rounded half up to 2 decimals.
@@ -213,6 +212,23 @@ pub fn double_qualified(
     theory >= settings.theory_pass && practical >= settings.practical_pass
 }
 
+/// Sum, count, min and max of the pool judges' values in one cell, without allocating.
+fn panel_values(sheet: &PoolSheet, entries: &[(i64, Hundredths)]) -> (i64, usize, Hundredths, Hundredths) {
+    let mut sum = 0;
+    let mut count = 0;
+    let mut min = Hundredths(i64::MAX);
+    let mut max = Hundredths(i64::MIN);
+    for (judge, value) in entries {
+        if sheet.judges.contains(judge) {
+            sum += value.0;
+            count += 1;
+            min = min.min(*value);
+            max = max.max(*value);
+        }
+    }
+    (sum, count, min, max)
+}
+
 fn cell_state(
     sheet: &PoolSheet,
     contestant: usize,
@@ -222,58 +238,28 @@ fn cell_state(
 ) -> CellState {
     let criterion = &sheet.criteria[k];
     let key = sheet.contestants[contestant].key;
-    let entries: Vec<(i64, Hundredths)> = sheet
-        .cell(contestant, k)
-        .iter()
-        .copied()
-        .filter(|(j, _)| sheet.judges.contains(j))
-        .collect();
+    let entries = sheet.cell(contestant, k);
+    let (sum, count, min, max) = panel_values(sheet, entries);
     match criterion.kind {
         Kind::Judgement => {
-            let values: Vec<Hundredths> = entries.iter().map(|e| e.1).collect();
-            if let (Some(min), Some(max)) = (values.iter().min(), values.iter().max()) {
-                if (max.0 - min.0) * 100
-                    > i64::from(sheet.settings.spread_limit_percent) * criterion.max.0
-                {
-                    flags.push(SpreadFlag {
-                        contestant: key,
-                        criterion: criterion.code.clone(),
-                        min: *min,
-                        max: *max,
-                    });
-                }
+            if count > 0 && (max.0 - min.0) * 100 > i64::from(sheet.settings.spread_limit_percent) * criterion.max.0 {
+                flags.push(SpreadFlag { contestant: key, criterion: criterion.code.clone(), min, max });
             }
             let need = sheet.judges.len().max(1);
-            if values.len() < need {
-                return CellState::Missing {
-                    have: values.len(),
-                    need,
-                };
+            if count < need {
+                return CellState::Missing { have: count, need };
             }
-            match judgement_aggregate(&values, sheet.settings.trim_from) {
-                Some(v) => CellState::Done(v),
-                None => CellState::Missing { have: 0, need },
-            }
+            CellState::Done(trimmed_mean(sum, count, min, max, sheet.settings.trim_from))
         }
         Kind::Measurement => {
-            let first = entries.first().map(|e| e.1);
-            if entries.iter().any(|e| Some(e.1) != first) {
-                let mut entries = entries;
+            if count > 0 && min != max {
+                let mut entries: Vec<(i64, Hundredths)> =
+                    entries.iter().copied().filter(|(j, _)| sheet.judges.contains(j)).collect();
                 entries.sort_unstable();
-                conflicts.push(MeasurementConflict {
-                    contestant: key,
-                    criterion: criterion.code.clone(),
-                    entries,
-                });
+                conflicts.push(MeasurementConflict { contestant: key, criterion: criterion.code.clone(), entries });
                 return CellState::Conflict;
             }
-            match first {
-                Some(v) if entries.len() >= 2 => CellState::Done(v),
-                _ => CellState::Missing {
-                    have: entries.len(),
-                    need: 2,
-                },
-            }
+            if count >= 2 { CellState::Done(min) } else { CellState::Missing { have: count, need: 2 } }
         }
     }
 }
@@ -288,9 +274,15 @@ pub fn evaluate(sheet: &PoolSheet) -> PoolOutcome {
 
     for (c, contestant) in sheet.contestants.iter().enumerate() {
         let scored = contestant.status == Status::Normal;
+        let (flags_before, conflicts_before) = (spread_flags.len(), conflicts.len());
         let criteria: Vec<CellState> = (0..sheet.criteria.len())
             .map(|k| cell_state(sheet, c, k, &mut spread_flags, &mut conflicts))
             .collect();
+        if !scored {
+            // Flags and conflicts of contestants who are not scored block nothing.
+            spread_flags.truncate(flags_before);
+            conflicts.truncate(conflicts_before);
+        }
         let mut practical = Some(0i64);
         let mut result_stage = 0i64;
         let mut quality = 0i64;
@@ -349,15 +341,6 @@ pub fn evaluate(sheet: &PoolSheet) -> PoolOutcome {
         .filter(|c| c.status.is_participant())
         .count() as u32;
     let quota = awards::quotas(participants, settings.prize_percents);
-    // Flags and conflicts of contestants who are not scored do not block anything.
-    let scored_keys: Vec<i64> = sheet
-        .contestants
-        .iter()
-        .filter(|c| c.status == Status::Normal)
-        .map(|c| c.key)
-        .collect();
-    spread_flags.retain(|f| scored_keys.contains(&f.contestant));
-    conflicts.retain(|f| scored_keys.contains(&f.contestant));
     // Reported in a fixed order whatever the input order.
     spread_flags.sort_by(|a, b| (a.contestant, &a.criterion).cmp(&(b.contestant, &b.criterion)));
     conflicts.sort_by(|a, b| (a.contestant, &a.criterion).cmp(&(b.contestant, &b.criterion)));
@@ -694,6 +677,18 @@ mod tests {
             }]
         );
         assert!(evaluate(&s).complete, "flags gate locking, not results");
+    }
+
+    #[test]
+    fn spread_and_conflicts_of_a_withdrawn_contestant_block_nothing() {
+        let mut s = sheet(Group::Staff, vec![contestant(1, Status::Withdrawn, Some(80.0))]);
+        s.set_entry(1, "A", 1, h(0.0));
+        s.set_entry(1, "A", 2, h(60.0));
+        s.set_entry(1, "C", 1, h(1.0));
+        s.set_entry(1, "C", 2, h(2.0));
+        let outcome = evaluate(&s);
+        assert!(outcome.spread_flags.is_empty() && outcome.conflicts.is_empty());
+        assert!(outcome.complete);
     }
 
     #[test]

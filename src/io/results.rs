@@ -1,6 +1,6 @@
 //! The results file formats of `interchange.md`: JSON (the contract) and CSV.
 
-use crate::core::model::{Group, Status};
+use crate::core::awards;
 use crate::core::score::Hundredths;
 use crate::ops::results::{PoolResults, Results};
 use serde::Serialize;
@@ -83,16 +83,12 @@ fn pool_json<'a>(results: &'a Results, pool: &'a PoolResults) -> PoolJson<'a> {
             workstation: person.workstation,
             advances: row.advances,
         });
-        if pool.info.key.group == Group::Student && row.status == Status::Normal {
-            if let (Some(rank), Some(coach)) = (row.rank, record.coach.as_deref()) {
-                if rank <= 3 && !coach.trim().is_empty() {
-                    coaches.push(CoachJson {
-                        name: coach.trim(),
-                        contestant_id_number: &record.id_number,
-                        rank,
-                    });
-                }
-            }
+    }
+    let ranked: Vec<(i64, Option<u32>)> = pool.outcome.rows.iter().map(|r| (r.key, r.rank)).collect();
+    let coach_of = |key: i64| results.contestant(key).and_then(|c| c.record.coach.as_deref());
+    for entry in awards::coach_entries(pool.info.key.group, &ranked, coach_of) {
+        if let Some(person) = results.contestant(entry.contestant) {
+            coaches.push(CoachJson { name: entry.name, contestant_id_number: &person.record.id_number, rank: entry.rank });
         }
     }
     PoolJson {

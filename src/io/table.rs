@@ -131,7 +131,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, Problem> {
         ));
     }
     match extension.as_str() {
-        "csv" | "txt" => guarded(&file, || read_csv_bytes(&file, &bytes).map(|t| vec![t])),
+        "csv" | "txt" => read_csv_bytes(&file, &bytes).map(|t| vec![t]),
         "xlsx" | "xlsm" => Err(Problem::error(
             &file,
             "不是有效的 .xlsx 文件，文件可能已损坏",

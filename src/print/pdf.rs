@@ -82,10 +82,11 @@ struct ContentWriter<'a> {
 }
 
 /// What the current text state holds, to skip redundant operators.
+/// Starts unknown: a form inherits whatever state the page had when it was drawn.
 #[derive(Default)]
 struct TextState {
     font: Option<(usize, u32)>,
-    spacing: f32,
+    spacing: Option<f32>,
     fill: Option<Color>,
 }
 
@@ -214,10 +215,10 @@ impl ContentWriter<'_> {
             state.fill = Some(text.color);
         }
         let spacing = text.spacing * PT_PER_MM;
-        if (spacing - state.spacing).abs() > 0.001 {
+        if state.spacing.is_none_or(|current| (spacing - current).abs() > 0.001) {
             num(out, spacing);
             out.extend_from_slice(b" Tc\n");
-            state.spacing = spacing;
+            state.spacing = Some(spacing);
         }
         if text.rotate == 0.0 {
             out.extend_from_slice(b"1 0 0 1 ");
@@ -487,8 +488,6 @@ pub fn write(doc: &Document, progress: &mut dyn FnMut(usize, usize)) -> Result<V
             ),
         );
         pdf.stream(id + 3, &format!("/Length1 {}", program.bytes.len()), &deflate(&program.bytes)?);
-        let mut chars = slot.chars.clone();
-        chars.resize(program.glyphs.len(), '\u{FFFD}');
         pdf.stream(id + 4, "", &deflate(&to_unicode_cmap(&slot.chars))?);
     }
 
