@@ -2,13 +2,16 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use judgedesk::ui::app::{Action, JudgeDeskApp};
+use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
 
 fn demo_app() -> JudgeDeskApp {
     let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
     judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
     judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    JudgeDeskApp::new(conn, "内存".to_string())
+    // Results are behind sign-in: the coordinator (who sees names before decryption) opens them.
+    let mut app = JudgeDeskApp::signed_in(conn, "内存".to_string(), "赛务管理员");
+    app.push(Action::Open(Screen::Results));
+    app
 }
 
 /// A headless window at venue-laptop size with the bundled fonts (kittest panics on a missing glyph).

@@ -350,7 +350,11 @@ pub struct CoachEntry<'a> {
 }
 
 /// Coach entries of a pool from its ranked rows `(contestant, rank)` and each contestant's coach.
-pub fn coach_entries<'a>(group: Group, ranked: &[(i64, Option<u32>)], coach_of: impl Fn(i64) -> Option<&'a str>) -> Vec<CoachEntry<'a>> {
+pub fn coach_entries<'a>(
+    group: Group,
+    ranked: &[(i64, Option<u32>)],
+    coach_of: impl Fn(i64) -> Option<&'a str>,
+) -> Vec<CoachEntry<'a>> {
     if group != Group::Student {
         return Vec::new();
     }
@@ -358,8 +362,14 @@ pub fn coach_entries<'a>(group: Group, ranked: &[(i64, Option<u32>)], coach_of: 
         .iter()
         .filter_map(|&(contestant, rank)| {
             let rank = rank.filter(|r| *r <= 3)?;
-            let name = coach_of(contestant).map(str::trim).filter(|n| !n.is_empty())?;
-            Some(CoachEntry { name, contestant, rank })
+            let name = coach_of(contestant)
+                .map(str::trim)
+                .filter(|n| !n.is_empty())?;
+            Some(CoachEntry {
+                name,
+                contestant,
+                rank,
+            })
         })
         .collect();
     entries.sort_by_key(|e| (e.rank, e.contestant));
@@ -372,7 +382,13 @@ mod coach_tests {
 
     #[test]
     fn coach_of_two_top_three_students_appears_twice() {
-        let ranked = [(1, Some(1)), (2, Some(2)), (3, Some(3)), (4, Some(4)), (5, None)];
+        let ranked = [
+            (1, Some(1)),
+            (2, Some(2)),
+            (3, Some(3)),
+            (4, Some(4)),
+            (5, None),
+        ];
         let coach = |key: i64| match key {
             1 | 3 => Some("沈建国"),
             2 => Some("  "),
@@ -381,7 +397,18 @@ mod coach_tests {
         let entries = coach_entries(Group::Student, &ranked, coach);
         assert_eq!(
             entries,
-            vec![CoachEntry { name: "沈建国", contestant: 1, rank: 1 }, CoachEntry { name: "沈建国", contestant: 3, rank: 3 }]
+            vec![
+                CoachEntry {
+                    name: "沈建国",
+                    contestant: 1,
+                    rank: 1
+                },
+                CoachEntry {
+                    name: "沈建国",
+                    contestant: 3,
+                    rank: 3
+                }
+            ]
         );
     }
 

@@ -188,9 +188,19 @@ pub fn judgement_aggregate(values: &[Hundredths], trim_from: u32) -> Option<Hund
 }
 
 /// The judgement rule on precomputed sum, count (> 0), min and max.
-fn trimmed_mean(sum: i64, count: usize, min: Hundredths, max: Hundredths, trim_from: u32) -> Hundredths {
+fn trimmed_mean(
+    sum: i64,
+    count: usize,
+    min: Hundredths,
+    max: Hundredths,
+    trim_from: u32,
+) -> Hundredths {
     let trim = count as u32 >= trim_from && count >= 3;
-    let (sum, count) = if trim { (sum - max.0 - min.0, count - 2) } else { (sum, count) };
+    let (sum, count) = if trim {
+        (sum - max.0 - min.0, count - 2)
+    } else {
+        (sum, count)
+    };
     Hundredths(div_round_half_up(sum, count as i64))
 }
 
@@ -213,7 +223,10 @@ pub fn double_qualified(
 }
 
 /// Sum, count, min and max of the pool judges' values in one cell, without allocating.
-fn panel_values(sheet: &PoolSheet, entries: &[(i64, Hundredths)]) -> (i64, usize, Hundredths, Hundredths) {
+fn panel_values(
+    sheet: &PoolSheet,
+    entries: &[(i64, Hundredths)],
+) -> (i64, usize, Hundredths, Hundredths) {
     let mut sum = 0;
     let mut count = 0;
     let mut min = Hundredths(i64::MAX);
@@ -242,8 +255,16 @@ fn cell_state(
     let (sum, count, min, max) = panel_values(sheet, entries);
     match criterion.kind {
         Kind::Judgement => {
-            if count > 0 && (max.0 - min.0) * 100 > i64::from(sheet.settings.spread_limit_percent) * criterion.max.0 {
-                flags.push(SpreadFlag { contestant: key, criterion: criterion.code.clone(), min, max });
+            if count > 0
+                && (max.0 - min.0) * 100
+                    > i64::from(sheet.settings.spread_limit_percent) * criterion.max.0
+            {
+                flags.push(SpreadFlag {
+                    contestant: key,
+                    criterion: criterion.code.clone(),
+                    min,
+                    max,
+                });
             }
             let need = sheet.judges.len().max(1);
             if count < need {
@@ -253,13 +274,27 @@ fn cell_state(
         }
         Kind::Measurement => {
             if count > 0 && min != max {
-                let mut entries: Vec<(i64, Hundredths)> =
-                    entries.iter().copied().filter(|(j, _)| sheet.judges.contains(j)).collect();
+                let mut entries: Vec<(i64, Hundredths)> = entries
+                    .iter()
+                    .copied()
+                    .filter(|(j, _)| sheet.judges.contains(j))
+                    .collect();
                 entries.sort_unstable();
-                conflicts.push(MeasurementConflict { contestant: key, criterion: criterion.code.clone(), entries });
+                conflicts.push(MeasurementConflict {
+                    contestant: key,
+                    criterion: criterion.code.clone(),
+                    entries,
+                });
                 return CellState::Conflict;
             }
-            if count >= 2 { CellState::Done(min) } else { CellState::Missing { have: count, need: 2 } }
+            if count >= 2 {
+                CellState::Done(min)
+            } else {
+                CellState::Missing {
+                    have: count,
+                    need: 2,
+                }
+            }
         }
     }
 }
@@ -681,7 +716,10 @@ mod tests {
 
     #[test]
     fn spread_and_conflicts_of_a_withdrawn_contestant_block_nothing() {
-        let mut s = sheet(Group::Staff, vec![contestant(1, Status::Withdrawn, Some(80.0))]);
+        let mut s = sheet(
+            Group::Staff,
+            vec![contestant(1, Status::Withdrawn, Some(80.0))],
+        );
         s.set_entry(1, "A", 1, h(0.0));
         s.set_entry(1, "A", 2, h(60.0));
         s.set_entry(1, "C", 1, h(1.0));

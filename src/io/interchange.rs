@@ -43,14 +43,14 @@ impl<'a> Columns<'a> {
             if !known && !header.trim().is_empty() {
                 problems.push(
                     Problem::warning(&table.file, format!("未知列“{header}”，已忽略"))
-                        .at_row(table.sheet.as_deref(), 1),
+                        .at_row(table.sheet.as_deref(), table.header_row),
                 );
             }
         }
         if !missing.is_empty() {
             problems.push(
                 Problem::error(&table.file, format!("缺少列: {}", missing.join("、")))
-                    .at_row(table.sheet.as_deref(), 1),
+                    .at_row(table.sheet.as_deref(), table.header_row),
             );
             return None;
         }

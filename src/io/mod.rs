@@ -1,6 +1,8 @@
 //! Files the app reads and writes: CSV/XLSX tables, the interchange formats of `interchange.md`.
 //! Knows files and formats; must not import egui. Turns files into the plain data `ops` stores.
 
+pub mod bundle;
+pub mod form;
 pub mod interchange;
 pub mod results;
 pub mod roster;

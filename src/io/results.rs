@@ -84,11 +84,20 @@ fn pool_json<'a>(results: &'a Results, pool: &'a PoolResults) -> PoolJson<'a> {
             advances: row.advances,
         });
     }
-    let ranked: Vec<(i64, Option<u32>)> = pool.outcome.rows.iter().map(|r| (r.key, r.rank)).collect();
-    let coach_of = |key: i64| results.contestant(key).and_then(|c| c.record.coach.as_deref());
+    let ranked: Vec<(i64, Option<u32>)> =
+        pool.outcome.rows.iter().map(|r| (r.key, r.rank)).collect();
+    let coach_of = |key: i64| {
+        results
+            .contestant(key)
+            .and_then(|c| c.record.coach.as_deref())
+    };
     for entry in awards::coach_entries(pool.info.key.group, &ranked, coach_of) {
         if let Some(person) = results.contestant(entry.contestant) {
-            coaches.push(CoachJson { name: entry.name, contestant_id_number: &person.record.id_number, rank: entry.rank });
+            coaches.push(CoachJson {
+                name: entry.name,
+                contestant_id_number: &person.record.id_number,
+                rank: entry.rank,
+            });
         }
     }
     PoolJson {

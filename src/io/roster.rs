@@ -84,6 +84,9 @@ impl RosterEntry {
 pub struct Roster {
     pub contestants: Vec<RosterEntry>,
     pub unit_forms: Vec<(Place, UnitForm)>,
+    /// On the official form the unit fields sit on different rows: `(form's place, field,
+    /// row)`, so that a problem about a field names its row.
+    pub form_rows: Vec<(Place, &'static str, usize)>,
 }
 
 /// The facts the registration rules need about a contestant record in a pool.
@@ -156,15 +159,9 @@ pub fn read_roster(
         match kind(table) {
             Some(Kind::Roster) => {
                 recognised = true;
-                if let Some(columns) =
-                    Columns::new(table, &ROSTER_COLUMNS, &ROSTER_REQUIRED, problems)
-                {
-                    for row in &table.rows {
-                        if let Some(entry) = contestant_row(&columns, row, pools, today, problems) {
-                            roster.contestants.push(entry);
-                        }
-                    }
-                }
+                roster
+                    .contestants
+                    .extend(read_contestants(table, pools, today, problems));
             }
             Some(Kind::Units) => {
                 recognised = true;
@@ -179,7 +176,7 @@ pub fn read_roster(
             }
             None if table.sheet.is_some() => problems.push(
                 Problem::warning(&table.file, "既不是选手名册也不是单位信息表，已跳过")
-                    .at_row(table.sheet.as_deref(), 1),
+                    .at_row(table.sheet.as_deref(), table.header_row),
             ),
             None => {}
         }
@@ -192,6 +189,28 @@ pub fn read_roster(
         ));
     }
     roster
+}
+
+/// True when a table is a flat roster or a table of unit rows (its first row holds their headers).
+pub fn is_flat(table: &Table) -> bool {
+    kind(table).is_some()
+}
+
+/// The contestant rows of a table with roster headers (`单位`, `赛项`, `组别`, `姓名`, ...).
+pub(crate) fn read_contestants(
+    table: &Table,
+    pools: &[PoolRef],
+    today: Date,
+    problems: &mut Vec<Problem>,
+) -> Vec<RosterEntry> {
+    let Some(columns) = Columns::new(table, &ROSTER_COLUMNS, &ROSTER_REQUIRED, problems) else {
+        return Vec::new();
+    };
+    table
+        .rows
+        .iter()
+        .filter_map(|row| contestant_row(&columns, row, pools, today, problems))
+        .collect()
 }
 
 /// Where each known column is in one table.
@@ -208,7 +227,7 @@ impl<'a> Columns<'a> {
         required: &[&str],
         problems: &mut Vec<Problem>,
     ) -> Option<Columns<'a>> {
-        let at_header = |p: Problem| p.at_row(table.sheet.as_deref(), 1);
+        let at_header = |p: Problem| p.at_row(table.sheet.as_deref(), table.header_row);
         for header in &table.headers {
             let key = header_key(header);
             if !key.is_empty() && !known.contains(&key.as_str()) {
@@ -467,7 +486,7 @@ fn resolve_pool(
 }
 
 /// The code of the event named by code or name (quotes and spaces ignored).
-fn find_event(pools: &[PoolRef], text: &str) -> Option<String> {
+pub(crate) fn find_event(pools: &[PoolRef], text: &str) -> Option<String> {
     let text: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"'))
@@ -479,7 +498,7 @@ fn find_event(pools: &[PoolRef], text: &str) -> Option<String> {
 }
 
 /// Unit names compare as written, without spaces and with Chinese brackets.
-fn normalise_unit(text: &str) -> String {
+pub(crate) fn normalise_unit(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
@@ -491,7 +510,7 @@ fn normalise_unit(text: &str) -> String {
 }
 
 /// Han names are often spaced out to align (`王  伟`); names with Latin letters keep single spaces.
-fn normalise_name(text: &str) -> String {
+pub(crate) fn normalise_name(text: &str) -> String {
     if text.chars().any(|c| c.is_ascii_alphabetic()) {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     } else {
@@ -499,11 +518,11 @@ fn normalise_name(text: &str) -> String {
     }
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("“{text}”不是有效日期（应写作 YYYY-MM-DD）"))
 }
 
-fn parse_count(text: &str) -> Result<u32, String> {
+pub(crate) fn parse_count(text: &str) -> Result<u32, String> {
     text.parse()
         .map_err(|_| format!("“{text}”应为不小于 0 的整数"))
 }
@@ -517,7 +536,7 @@ fn parse_rank(text: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("“{text}”应为正整数"))
 }
 
-fn parse_yes_no(text: &str) -> Result<bool, String> {
+pub(crate) fn parse_yes_no(text: &str) -> Result<bool, String> {
     match text {
         "是" => Ok(true),
         "否" => Ok(false),

@@ -1,8 +1,9 @@
-//! Reading CSV (UTF-8 with or without BOM, or GBK) and XLSX files into plain tables of cells; what the columns mean is the caller's business.
+//! Reading CSV (UTF-8 with or without BOM, or GBK; comma- or tab-separated) and XLSX files into plain tables of cells; what the columns mean is the caller's business.
 
 use crate::core::problem::Problem;
 use calamine::{DataRef, Reader, Xlsx};
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -33,6 +34,8 @@ pub struct Table {
     pub file: String,
     /// The sheet's name in a workbook; `None` for CSV.
     pub sheet: Option<String>,
+    /// The row number of the header row as the spreadsheet shows it (the first non-empty row).
+    pub header_row: usize,
     pub headers: Vec<String>,
     /// The rows below the header, empty rows skipped.
     pub rows: Vec<Row>,
@@ -65,6 +68,18 @@ impl Table {
     pub fn cell<'a>(&self, row: &'a Row, col: usize) -> &'a Cell {
         row.cells.get(col).unwrap_or(&Cell::Empty)
     }
+
+    /// Every non-empty row, the header row first, as the sheet shows them: for readers of
+    /// layouts that are not one header over records (the official form).
+    pub fn grid(&self) -> Vec<Row> {
+        let header = Row {
+            number: self.header_row,
+            cells: self.headers.iter().map(|h| Cell::from_text(h)).collect(),
+        };
+        std::iter::once(header)
+            .chain(self.rows.iter().cloned())
+            .collect()
+    }
 }
 
 impl Cell {
@@ -76,7 +91,7 @@ impl Cell {
         }
     }
 
-    fn from_text(text: &str) -> Cell {
+    pub fn from_text(text: &str) -> Cell {
         if text.trim().is_empty() {
             Cell::Empty
         } else {
@@ -84,7 +99,7 @@ impl Cell {
         }
     }
 
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         matches!(self, Cell::Empty)
     }
 }
@@ -122,7 +137,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, Problem> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if bytes.starts_with(b"PK\x03\x04") {
-        return guarded(&file, || read_xlsx_bytes(&file, &bytes));
+        return read_workbook_bytes(&file, &bytes);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || extension == "xls" {
         return Err(Problem::error(
@@ -131,7 +146,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, Problem> {
         ));
     }
     match extension.as_str() {
-        "csv" | "txt" => read_csv_bytes(&file, &bytes).map(|t| vec![t]),
+        "csv" | "txt" | "tsv" => read_csv_bytes(&file, &bytes).map(|t| vec![t]),
         "xlsx" | "xlsm" => Err(Problem::error(
             &file,
             "不是有效的 .xlsx 文件，文件可能已损坏",
@@ -141,6 +156,11 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, Problem> {
             format!("不支持的文件类型“.{other}”，请使用 .xlsx 或 .csv"),
         )),
     }
+}
+
+/// Reads XLSX bytes as one table per non-empty sheet.
+pub fn read_workbook_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, Problem> {
+    guarded(file_name, || read_xlsx_bytes(file_name, bytes))
 }
 
 /// Runs a parser, turning a panic inside it into a problem.
@@ -153,8 +173,8 @@ fn guarded<T>(file: &str, parse: impl FnOnce() -> Result<T, Problem>) -> Result<
     })
 }
 
-/// Reads CSV bytes (UTF-8 with or without BOM, or GBK) as one table; the first non-empty row holds
-/// the headers.
+/// Reads CSV bytes (UTF-8 with or without BOM, or GBK; commas or tabs) as one table; the first
+/// non-empty row holds the headers.
 pub fn read_csv_bytes(file_name: &str, bytes: &[u8]) -> Result<Table, Problem> {
     guarded(file_name, || parse_csv(file_name, bytes))
 }
@@ -181,6 +201,7 @@ fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Problem> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter(&text))
         .from_reader(text.as_bytes());
     // The csv reader skips blank lines; a spreadsheet shows them as rows. Line numbers count
     // both, minus the line breaks inside quoted cells, give the row a spreadsheet shows.
@@ -208,12 +229,25 @@ fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Problem> {
     into_table(file_name, None, grid).ok_or_else(|| Problem::error(file_name, "文件是空的"))
 }
 
+/// Tab when the first non-empty line has more tabs than commas (Excel's “文本文件（制表符分隔）”),
+/// else comma.
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let count = |c: char| first.chars().filter(|x| *x == c).count();
+    if count('\t') > count(',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 /// Splits a grid into header and rows: the first non-empty row is the header; empty rows go.
 fn into_table(file: &str, sheet: Option<String>, grid: Vec<Row>) -> Option<Table> {
     let mut rows = grid
         .into_iter()
         .filter(|r| !r.cells.iter().all(Cell::is_empty));
     let header = rows.next()?;
+    let header_row = header.number;
     let headers = header
         .cells
         .iter()
@@ -222,6 +256,7 @@ fn into_table(file: &str, sheet: Option<String>, grid: Vec<Row>) -> Option<Table
     Some(Table {
         file: file.to_string(),
         sheet,
+        header_row,
         headers,
         rows: rows.collect(),
     })
@@ -270,11 +305,17 @@ fn read_xlsx_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, Problem>
             let right = region.end.1.min(MAX_COLUMNS - 1);
             for row in top..=bottom {
                 for col in left..=right {
-                    cells
-                        .entry(row)
-                        .or_default()
-                        .entry(col)
-                        .or_insert_with(|| value.clone());
+                    if let Entry::Vacant(cell) = cells.entry(row).or_default().entry(col) {
+                        cell.insert(value.clone());
+                        // Filled cells count too: many huge merged regions are no form either.
+                        count += 1;
+                        if count > MAX_CELLS {
+                            return Err(Problem::error(
+                                file_name,
+                                format!("工作表“{name}”的数据过多，不是报名表"),
+                            ));
+                        }
+                    }
                 }
             }
         }
@@ -394,6 +435,48 @@ mod tests {
         assert_eq!(Cell::Number(2.5).text(), "2.5");
         assert_eq!(Cell::Number(13812345678.0).text(), "13812345678");
         assert_eq!(Cell::Text("  x ".into()).text(), "x");
+    }
+
+    #[test]
+    fn tab_separated_text_is_detected() -> Result<(), Problem> {
+        let (bytes, _, _) = encoding_rs::GBK.encode("姓名\t单位\t备注\n李四\t南京市\t甲,乙\n");
+        let table = read_csv_bytes("制表符.txt", &bytes)?;
+        assert_eq!(table.headers, vec!["姓名", "单位", "备注"]);
+        assert_eq!(
+            texts(&table),
+            vec![(2, vec!["李四".into(), "南京市".into(), "甲,乙".into()])]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn header_row_is_the_first_non_empty_row() -> Result<(), Problem> {
+        let table = read_csv_bytes("a.csv", "\n,,\n姓名,单位\n甲,乙\n".as_bytes())?;
+        assert_eq!(table.header_row, 3);
+        assert_eq!(table.rows[0].number, 4);
+        let grid = table.grid();
+        assert_eq!(
+            grid.iter().map(|r| r.number).collect::<Vec<_>>(),
+            vec![3, 4]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_panic_inside_a_parser_becomes_a_problem() {
+        let result: Result<(), Problem> = guarded("坏.xlsx", || panic!("parser bug"));
+        let problem = result.err();
+        assert_eq!(
+            problem.map(|p| p.to_string()).as_deref(),
+            Some("坏.xlsx: error: 文件无法解析，可能已损坏；请用 Excel 打开后重新保存再导入")
+        );
+    }
+
+    #[test]
+    fn damaged_workbooks_are_refused_not_panicked_on() {
+        let truncated = b"PK\x03\x04\x14\x00\x00\x00\x08\x00garbage";
+        assert!(read_workbook_bytes("坏.xlsx", truncated).is_err());
+        assert!(read_workbook_bytes("空.xlsx", b"").is_err());
     }
 
     #[test]

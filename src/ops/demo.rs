@@ -422,16 +422,13 @@ pub fn populate_scale(conn: &Connection, scale: Scale) -> Result<DemoSummary> {
         for c in 0..scale.contestants_per_pool {
             serial += 1;
             let (_, area) = CITIES[c % CITIES.len()];
-            let birth = Date::new(
-                1990 + (c % 10) as i32,
-                1 + (c % 12) as u32,
-                1 + (c % 28) as u32,
-            )
-            .unwrap_or(Date {
-                year: 1990,
+            // A distinct birth date per person keeps every generated ID number unique.
+            let birth = Date {
+                year: 1970,
                 month: 1,
                 day: 1,
-            });
+            }
+            .add_days(3650 + i64::from(serial) * 3);
             let male = c % 2 == 0;
             let record = ContestantRecord {
                 id_number: demo_id_number(area, birth, male, serial),
@@ -495,4 +492,52 @@ pub fn populate_scale(conn: &Connection, scale: Scale) -> Result<DemoSummary> {
     }
     tx.commit()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_data_keeps_every_contestant_in_its_pool() -> Result<()> {
+        let conn = crate::store::open_in_memory()?;
+        super::super::setup::init(&conn)?;
+        let scale = Scale {
+            contestants_per_pool: 260,
+            judges_per_pool: 1,
+            criteria_per_pool: 2,
+        };
+        let summary = populate_scale(&conn, scale)?;
+        assert_eq!(summary.contestants, 2080);
+        let results = super::super::results::compute(&conn)?;
+        for pool in &results.pools {
+            assert_eq!(pool.sheet.contestants.len(), 260, "{}", pool.info.key);
+            assert!(pool.outcome.complete);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn demo_id_numbers_are_unique_and_valid() -> Result<()> {
+        let conn = crate::store::open_in_memory()?;
+        super::super::setup::init(&conn)?;
+        let summary = populate(&conn)?;
+        let people = crate::store::people::contestants(&conn)?;
+        assert_eq!(people.len(), summary.contestants);
+        let today = Date {
+            year: 2023,
+            month: 11,
+            day: 15,
+        };
+        for person in &people {
+            let check = crate::core::idcard::check(
+                &person.record.id_number,
+                false,
+                Some(person.record.gender),
+                today,
+            );
+            assert!(check.problems.is_empty(), "{:?}", check.problems);
+        }
+        Ok(())
+    }
 }

@@ -3,12 +3,23 @@
 //! repeats a rule. Must not import egui.
 
 pub mod accounts;
+pub mod admin;
+pub mod backup;
+pub mod bundle;
+pub mod certificates;
 pub mod demo;
+pub mod device;
+pub mod documents;
+pub mod draw;
 pub mod imports;
+pub mod logistics;
 pub mod registration;
 pub mod results;
+pub mod safety;
 pub mod scoring;
 pub mod setup;
+pub mod verify;
+pub mod workflow;
 
 use crate::core::model::Role;
 use crate::core::problem::Problem;

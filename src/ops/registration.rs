@@ -1,17 +1,23 @@
-//! Importing registration forms: every file read and checked first, then all of it in one transaction, or nothing.
+//! Registration: importing forms and rosters (every file read and checked first, then all of it
+//! in one transaction, or nothing), the blank form, and the roster exported for the venue.
 
+use super::documents::Format;
 use super::{Actor, OpsError, Result};
 use crate::core::date::Date;
 use crate::core::idcard;
-use crate::core::model::PoolState;
+use crate::core::model::{Group, PoolKey, PoolState};
 use crate::core::problem::{Problem, has_errors};
 use crate::core::registration::{self, Place, Registrant, UnitForm};
+use crate::io::form;
 use crate::io::roster::{self, PoolRef, RosterEntry};
 use crate::io::table;
+use crate::print::pdf;
+use crate::print::tables::{self, A4_LANDSCAPE, Column, Table};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::competition::{self, PoolInfo};
 use crate::store::people::{self, Contestant, ContestantRecord};
-use rusqlite::{Connection, params};
+use crate::store::units;
+use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -38,9 +44,11 @@ pub struct ImportReport {
 struct FileForms {
     file: String,
     unit_forms: Vec<(Place, UnitForm)>,
+    form_rows: Vec<(Place, &'static str, usize)>,
 }
 
-/// Imports registration files (flat roster and unit rows, CSV or XLSX). Any error refuses the
+/// Imports registration files (the official form, or the flat roster and unit rows; CSV or XLSX),
+/// telling form from flat table by content. Any error refuses the
 /// whole import with every problem found; otherwise contestants are added or updated (matched
 /// by ID number) and the unit rows stored, with one audit row per file.
 pub fn import_registration(
@@ -67,12 +75,13 @@ pub fn import_registration(
     for path in paths {
         match table::read_tables(path) {
             Ok(tables) => {
-                let read = roster::read_roster(&tables, &refs, today, &mut problems);
+                let read = form::read_registration(&tables, &refs, today, info.year, &mut problems);
                 let file = tables.first().map(|t| t.file.clone()).unwrap_or_default();
                 entries.extend(read.contestants);
                 files.push(FileForms {
                     file,
                     unit_forms: read.unit_forms,
+                    form_rows: read.form_rows,
                 });
             }
             Err(problem) => problems.push(problem),
@@ -141,10 +150,12 @@ pub fn import_registration(
         .iter()
         .flat_map(|f| f.unit_forms.iter().cloned())
         .collect();
-    problems.extend(registration::check_unit_forms(
-        &forms,
-        info.registration_end,
-    ));
+    let form_rows: Vec<&(Place, &str, usize)> = files.iter().flat_map(|f| &f.form_rows).collect();
+    problems.extend(
+        registration::check_unit_forms(&forms, info.registration_end)
+            .into_iter()
+            .map(|p| at_field_row(p, &form_rows)),
+    );
 
     if has_errors(&problems) {
         return Err(OpsError::Refused(problems));
@@ -212,7 +223,7 @@ pub fn import_registration(
     }
     for file in &files {
         for (_, form) in &file.unit_forms {
-            store_unit_form(&tx, form, &file.file)?;
+            units::upsert_unit_form(&tx, form, &file.file)?;
         }
         let [added, updated, unchanged] = per_file
             .get(file.file.as_str())
@@ -235,6 +246,21 @@ pub fn import_registration(
     }
     tx.commit()?;
     Ok(report)
+}
+
+/// A problem about a form's field moved to the row the field sits on (the official form spreads
+/// its unit fields over several rows; the flat unit table has them on one).
+fn at_field_row(mut problem: Problem, form_rows: &[&(Place, &str, usize)]) -> Problem {
+    let found = form_rows.iter().find(|(place, field, _)| {
+        place.file == problem.file
+            && place.sheet == problem.sheet
+            && Some(place.row) == problem.row
+            && problem.field.as_deref() == Some(*field)
+    });
+    if let Some((_, _, row)) = found {
+        problem.row = Some(*row);
+    }
+    problem
 }
 
 fn today() -> Date {
@@ -369,40 +395,138 @@ fn describe_changes(
     format!("{}（{}）：{}", new.name, new.unit, parts.join("；"))
 }
 
-/// Stores the unit rows of a form, replacing an earlier version for the same unit and event.
-fn store_unit_form(conn: &Connection, form: &UnitForm, source_file: &str) -> Result<()> {
-    let unit_id = people::unit_id(conn, &form.unit)?;
-    let date = |d: Option<Date>| d.map(|d| d.to_string());
-    conn.execute(
-        "INSERT INTO unit_form (unit_id, event, leader, leader_post, leader_phone, contact, contact_post, contact_phone,
-             total_people, male_people, female_people, standard_rooms, single_rooms, check_in, check_out, travel, form_date, source_file)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-         ON CONFLICT (unit_id, event) DO UPDATE SET leader = excluded.leader, leader_post = excluded.leader_post,
-             leader_phone = excluded.leader_phone, contact = excluded.contact, contact_post = excluded.contact_post,
-             contact_phone = excluded.contact_phone, total_people = excluded.total_people, male_people = excluded.male_people,
-             female_people = excluded.female_people, standard_rooms = excluded.standard_rooms, single_rooms = excluded.single_rooms,
-             check_in = excluded.check_in, check_out = excluded.check_out, travel = excluded.travel,
-             form_date = excluded.form_date, source_file = excluded.source_file",
-        params![
-            unit_id,
-            form.event,
-            form.leader,
-            form.leader_post,
-            form.leader_phone,
-            form.contact,
-            form.contact_post,
-            form.contact_phone,
-            form.total_people,
-            form.male_people,
-            form.female_people,
-            form.standard_rooms,
-            form.single_rooms,
-            date(form.check_in),
-            date(form.check_out),
-            form.travel,
-            date(form.form_date),
-            source_file,
-        ],
-    )?;
-    Ok(())
+/// The blank registration form workbook: one sheet per event of the competition.
+pub fn registration_template(conn: &Connection) -> Result<Vec<u8>> {
+    let info = competition::competition(conn)?;
+    let spec = form::FormSpec {
+        heading: info.name.clone(),
+        year: info.year,
+        events: competition::events(conn)?
+            .into_iter()
+            .map(|e| e.name)
+            .collect(),
+        registration_end: info.registration_end,
+    };
+    form::template(&spec).map_err(|e| OpsError::Denied(format!("生成报名表模板失败：{e}")))
+}
+
+/// The roster of one pool, or of every pool with contestants, for the venue: ID numbers
+/// masked (`3201**********1234`) unless `full_id`, which is recorded in the audit log. Check-in
+/// and workstation numbers are left out: they are the anonymity key.
+pub fn export_roster(
+    conn: &Connection,
+    actor: &Actor,
+    pool: Option<&PoolKey>,
+    full_id: bool,
+    format: Format,
+) -> Result<Vec<u8>> {
+    let all = competition::pools(conn)?;
+    let contestants = people::contestants(conn)?;
+    let selected: Vec<&PoolInfo> = match pool {
+        Some(key) => match all.iter().find(|p| &p.key == key) {
+            Some(p) => vec![p],
+            None => return Err(OpsError::Denied(format!("没有赛项组别 {key}"))),
+        },
+        None => all
+            .iter()
+            .filter(|p| contestants.iter().any(|c| c.record.pool_id == p.id))
+            .collect(),
+    };
+    if selected.is_empty() {
+        return Err(OpsError::Denied("还没有报名的选手，没有名单可导出".into()));
+    }
+    let mut tables = Vec::new();
+    let mut people_count = 0;
+    for pool in &selected {
+        let student = pool.key.group == Group::Student;
+        let mut members: Vec<&Contestant> = contestants
+            .iter()
+            .filter(|c| c.record.pool_id == pool.id)
+            .collect();
+        members.sort_by(|a, b| {
+            (&a.record.unit, &a.record.name).cmp(&(&b.record.unit, &b.record.name))
+        });
+        people_count += members.len();
+        let mut columns = vec![
+            Column::number("序号"),
+            Column::text("单位"),
+            Column::text("姓名"),
+            Column::centered("性别"),
+            Column::text("身份证号"),
+            Column::text("设区市"),
+        ];
+        if student {
+            columns.push(Column::text("院系"));
+            columns.push(Column::text("指导老师"));
+        }
+        columns.push(Column::centered("状态"));
+        columns.push(Column::text("签到"));
+        let rows = members
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let r = &c.record;
+                let id = if full_id {
+                    r.id_number.clone()
+                } else {
+                    idcard::mask(&r.id_number)
+                };
+                let mut row = vec![
+                    (i + 1).to_string(),
+                    r.unit.clone(),
+                    r.name.clone(),
+                    r.gender.label().to_string(),
+                    id,
+                    r.city.clone().unwrap_or_default(),
+                ];
+                if student {
+                    row.push(r.department.clone().unwrap_or_default());
+                    row.push(r.coach.clone().unwrap_or_default());
+                }
+                row.push(c.status.label().to_string());
+                row.push(String::new());
+                row
+            })
+            .collect();
+        let venue = pool.venue.as_ref().map_or("（未定）", |v| v.name.as_str());
+        tables.push(Table {
+            title: format!("{}选手名单", pool.title()),
+            subtitle: vec![format!("决赛地点：{venue}　共 {} 人", members.len())],
+            columns,
+            rows,
+            closing: vec![if full_id {
+                "本名单含完整身份证号，请妥善保管，用后销毁。".to_string()
+            } else {
+                "身份证号只显示前 4 位和后 4 位，核验时与身份证对照。".to_string()
+            }],
+            new_part: true,
+            sheet: pool.title(),
+        });
+    }
+    let bytes = match format {
+        Format::Xlsx => tables::workbook(&tables).map_err(|e| OpsError::Denied(e.to_string()))?,
+        Format::Pdf => {
+            let doc = tables::document("选手名单", &A4_LANDSCAPE, &tables);
+            pdf::write(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))?
+        }
+    };
+    if full_id {
+        let pools: Vec<String> = selected.iter().map(|p| p.key.to_string()).collect();
+        let pools = pools.join("、");
+        let summary = format!("{people_count} 人");
+        let tx = conn.unchecked_transaction()?;
+        audit::log(
+            &tx,
+            &AuditEntry {
+                actor: &actor.name,
+                action: "导出含完整身份证号的选手名单",
+                pool: pool.map(|_| pools.as_str()),
+                subject: Some(&pools),
+                new_value: Some(&summary),
+                ..Default::default()
+            },
+        )?;
+        tx.commit()?;
+    }
+    Ok(bytes)
 }

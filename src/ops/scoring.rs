@@ -121,6 +121,12 @@ pub(crate) fn enter_score_in(
         return Err(OpsError::Denied("裁判只能录入自己的评分".into()));
     }
     let contestant = find_contestant(conn, &pool, &input.contestant)?;
+    if crate::store::workflow::is_submitted(conn, judge.id, contestant.id)? {
+        return Err(OpsError::Denied(format!(
+            "{} 的评分已提交，需裁判长退回后才能修改",
+            workstation_label(&contestant)
+        )));
+    }
     let (criterion_id, criterion) = competition::criteria(conn, pool.id)?
         .into_iter()
         .find(|(_, c)| c.code.eq_ignore_ascii_case(input.criterion.trim()))

@@ -35,7 +35,7 @@ pub fn open_or_create(path: &std::path::Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// The name this laptop writes into its score entries.
+/// The device new score entries record: this laptop's name and signing-key fingerprint.
 pub fn device_label(conn: &Connection) -> Result<String> {
-    Ok(competition::setting(conn, "device_label")?.unwrap_or_else(|| "本机".to_string()))
+    super::device::label(conn)
 }

@@ -75,7 +75,17 @@ pub struct Text {
 
 impl Text {
     pub fn new(x: f32, y: f32, size: f32, style: Style, text: impl Into<String>) -> Text {
-        Text { x, y, size, style, align: Align::Left, spacing: 0.0, rotate: 0.0, color: Color::BLACK, text: text.into() }
+        Text {
+            x,
+            y,
+            size,
+            style,
+            align: Align::Left,
+            spacing: 0.0,
+            rotate: 0.0,
+            color: Color::BLACK,
+            text: text.into(),
+        }
     }
 
     pub fn align(mut self, align: Align) -> Text {
@@ -103,15 +113,37 @@ impl Text {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     Text(Text),
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, color: Color },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        color: Color,
+    },
     /// A rectangle: stroked with `width` when `width > 0`, else filled.
-    Rect { x: f32, y: f32, w: f32, h: f32, width: f32, color: Color },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        width: f32,
+        color: Color,
+    },
     /// A QR code `size` millimetres square (quiet zone included) with its top-left at `(x, y)`.
-    Qr { x: f32, y: f32, size: f32, code: QrMatrix },
+    Qr {
+        x: f32,
+        y: f32,
+        size: f32,
+        code: QrMatrix,
+    },
     /// A block shared by many pages (a border, a watermark): drawn once per document.
     Form(usize),
     /// Draws a text with reduced opacity (0.0..=1.0), e.g. the 样张 watermark.
-    Faint { opacity: f32, text: Text },
+    Faint {
+        opacity: f32,
+        text: Text,
+    },
 }
 
 impl Item {
@@ -150,11 +182,23 @@ pub struct QrMatrix {
 impl QrMatrix {
     const QUIET: usize = 4;
 
-    /// Encodes `payload` (upper-case letters, digits and `$%*+-./:` and space pack densest).
+    /// Encodes `payload` at error correction level M (upper-case letters, digits, space and
+    /// `$%*+-./:` pack densest). The mask is fixed (pattern 0) rather than chosen by the
+    /// penalty rules: decoders read any mask, and scoring all eight is by far the slowest part
+    /// of printing a thousand certificates.
     pub fn encode(payload: &str) -> Option<QrMatrix> {
-        let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
-        let inner = code.width();
-        let colors = code.to_colors();
+        use qrcode::canvas::{Canvas, MaskPattern};
+        let level = qrcode::EcLevel::M;
+        let bits = qrcode::bits::encode_auto(payload.as_bytes(), level).ok()?;
+        let version = bits.version();
+        let (data, ec) =
+            qrcode::ec::construct_codewords(&bits.into_bytes(), version, level).ok()?;
+        let mut canvas = Canvas::new(version, level);
+        canvas.draw_all_functional_patterns();
+        canvas.draw_data(&data, &ec);
+        canvas.apply_mask(MaskPattern::Checkerboard);
+        let colors = canvas.into_colors();
+        let inner = usize::try_from(version.width()).ok()?;
         let width = inner + 2 * Self::QUIET;
         let mut dark = vec![false; width * width];
         for (i, color) in colors.iter().enumerate() {
@@ -167,7 +211,10 @@ impl QrMatrix {
     }
 
     pub fn is_dark(&self, row: usize, col: usize) -> bool {
-        self.dark.get(row * self.width + col).copied().unwrap_or(false)
+        self.dark
+            .get(row * self.width + col)
+            .copied()
+            .unwrap_or(false)
     }
 }
 
@@ -190,7 +237,14 @@ pub struct Document {
 
 impl Document {
     pub fn new(title: impl Into<String>, width: f32, height: f32) -> Document {
-        Document { title: title.into(), width, height, pages: Vec::new(), forms: Vec::new(), form_keys: HashMap::new() }
+        Document {
+            title: title.into(),
+            width,
+            height,
+            pages: Vec::new(),
+            forms: Vec::new(),
+            form_keys: HashMap::new(),
+        }
     }
 
     /// The shared block named `key`, built by `build` the first time it is asked for.
@@ -206,10 +260,14 @@ impl Document {
 
     /// Every text on the pages and in the shared blocks, in order.
     pub fn texts(&self) -> impl Iterator<Item = &Text> {
-        self.forms.iter().chain(self.pages.iter().map(|p| &p.items)).flat_map(|items| items.iter()).filter_map(|item| match item {
-            Item::Text(t) | Item::Faint { text: t, .. } => Some(t),
-            _ => None,
-        })
+        self.forms
+            .iter()
+            .chain(self.pages.iter().map(|p| &p.items))
+            .flat_map(|items| items.iter())
+            .filter_map(|item| match item {
+                Item::Text(t) | Item::Faint { text: t, .. } => Some(t),
+                _ => None,
+            })
     }
 }
 
@@ -231,12 +289,18 @@ impl Fonts {
     pub fn get() -> &'static Fonts {
         static FONTS: OnceLock<Fonts> = OnceLock::new();
         FONTS.get_or_init(|| Fonts {
-            faces: Face::ALL.iter().map(|&face| (face, ttf_parser::Face::parse(face.bytes(), 0).ok())).collect(),
+            faces: Face::ALL
+                .iter()
+                .map(|&face| (face, ttf_parser::Face::parse(face.bytes(), 0).ok()))
+                .collect(),
         })
     }
 
     pub fn face(&self, face: Face) -> Option<&ttf_parser::Face<'static>> {
-        self.faces.iter().find(|(f, _)| *f == face).and_then(|(_, parsed)| parsed.as_ref())
+        self.faces
+            .iter()
+            .find(|(f, _)| *f == face)
+            .and_then(|(_, parsed)| parsed.as_ref())
     }
 
     /// The glyph of `c` in `face`, if it has one.
@@ -245,7 +309,11 @@ impl Fonts {
         let id = parsed.glyph_index(c).filter(|id| id.0 != 0)?;
         let units = f32::from(parsed.units_per_em().max(1));
         let advance = f32::from(parsed.glyph_hor_advance(id).unwrap_or(0)) / units;
-        Some(Glyph { face, id: id.0, advance })
+        Some(Glyph {
+            face,
+            id: id.0,
+            advance,
+        })
     }
 }
 
@@ -264,7 +332,10 @@ impl Default for Measure {
 
 impl Measure {
     pub fn new() -> Measure {
-        Measure { fonts: Fonts::get(), cache: HashMap::new() }
+        Measure {
+            fonts: Fonts::get(),
+            cache: HashMap::new(),
+        }
     }
 
     pub fn fonts(&self) -> &'static Fonts {
@@ -281,7 +352,12 @@ impl Measure {
         let found = if c.is_control() {
             None
         } else {
-            let lookup = |c: char| style.faces().iter().find_map(|&face| fonts.glyph_in(face, c));
+            let lookup = |c: char| {
+                style
+                    .faces()
+                    .iter()
+                    .find_map(|&face| fonts.glyph_in(face, c))
+            };
             lookup(c).or_else(|| if c.is_whitespace() { lookup(' ') } else { None })
         };
         self.cache.insert((style, c), found);
@@ -340,7 +416,11 @@ fn break_units(text: &str) -> Vec<String> {
             Some(last) => {
                 glue_next
                     || NO_LINE_START.contains(c)
-                    || (c.is_ascii_alphanumeric() && last.chars().last().is_some_and(|p| p.is_ascii_alphanumeric()))
+                    || (c.is_ascii_alphanumeric()
+                        && last
+                            .chars()
+                            .last()
+                            .is_some_and(|p| p.is_ascii_alphanumeric()))
             }
         };
         match units.last_mut() {
@@ -362,7 +442,14 @@ pub struct Line {
 
 /// Breaks `text` into lines no wider than `width` millimetres; the first line is indented by
 /// `indent` millimetres (which counts against its width).
-pub fn wrap(measure: &mut Measure, text: &str, style: Style, size: f32, width: f32, indent: f32) -> Vec<Line> {
+pub fn wrap(
+    measure: &mut Measure,
+    text: &str,
+    style: Style,
+    size: f32,
+    width: f32,
+    indent: f32,
+) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut current = String::new();
     let mut current_width = 0.0;
@@ -370,7 +457,10 @@ pub fn wrap(measure: &mut Measure, text: &str, style: Style, size: f32, width: f
     for unit in break_units(text) {
         let unit_width = measure.width(&unit, style, size, 0.0);
         if !current.is_empty() && current_width + unit_width > available + 0.01 {
-            lines.push(Line { text: std::mem::take(&mut current), width: current_width });
+            lines.push(Line {
+                text: std::mem::take(&mut current),
+                width: current_width,
+            });
             current_width = 0.0;
             available = width;
         }
@@ -378,7 +468,10 @@ pub fn wrap(measure: &mut Measure, text: &str, style: Style, size: f32, width: f
         current_width += unit_width;
     }
     if !current.is_empty() {
-        lines.push(Line { text: current, width: current_width });
+        lines.push(Line {
+            text: current,
+            width: current_width,
+        });
     }
     lines
 }
@@ -406,7 +499,11 @@ pub fn paragraph(
         let line_indent = if i == 0 { indent } else { 0.0 };
         let chars = line.text.chars().count();
         let slack = width - line_indent - line.width;
-        let spacing = if i + 1 < count && chars > 1 && slack > 0.0 { slack / (chars - 1) as f32 } else { 0.0 };
+        let spacing = if i + 1 < count && chars > 1 && slack > 0.0 {
+            slack / (chars - 1) as f32
+        } else {
+            0.0
+        };
         texts.push(Text::new(x + line_indent, baseline, size, style, line.text).spacing(spacing));
         baseline += line_height;
     }
@@ -432,12 +529,18 @@ mod tests {
         let glyph = m.glyph(Style::Serif, '\u{201D4}');
         assert_eq!(glyph.map(|g| g.face), Some(Face::Fallback));
         assert_eq!(m.glyph(Style::Serif, '\u{E000}'), None);
-        assert_eq!(m.glyph(Style::Serif, '张').map(|g| g.face), Some(Face::Serif));
+        assert_eq!(
+            m.glyph(Style::Serif, '张').map(|g| g.face),
+            Some(Face::Serif)
+        );
     }
 
     #[test]
     fn closing_punctuation_never_starts_a_line_and_numbers_stay_whole() {
-        assert_eq!(break_units("在2023年“电商”中。"), vec!["在", "2023", "年", "“电", "商”", "中。"]);
+        assert_eq!(
+            break_units("在2023年“电商”中。"),
+            vec!["在", "2023", "年", "“电", "商”", "中。"]
+        );
         let mut m = Measure::new();
         let size = 12.0;
         let em = size * MM_PER_PT;
@@ -453,12 +556,25 @@ mod tests {
         let size = 12.0;
         let em = size * MM_PER_PT;
         let text = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥";
-        let (texts, next) = paragraph(&mut m, text, Style::Serif, size, 10.0, 20.0, 10.5 * em, 2.0 * em, 8.0);
+        let (texts, next) = paragraph(
+            &mut m,
+            text,
+            Style::Serif,
+            size,
+            10.0,
+            20.0,
+            10.5 * em,
+            2.0 * em,
+            8.0,
+        );
         assert_eq!(texts.len(), 3);
         assert!((texts[0].x - (10.0 + 2.0 * em)).abs() < 0.01);
         for t in &texts[..2] {
             let right = t.x + m.text_width(t);
-            assert!((right - (10.0 + 10.5 * em)).abs() < 0.05, "line ends at {right}");
+            assert!(
+                (right - (10.0 + 10.5 * em)).abs() < 0.05,
+                "line ends at {right}"
+            );
         }
         assert_eq!(texts[2].spacing, 0.0);
         assert_eq!(texts[1].y, 28.0);
@@ -468,7 +584,16 @@ mod tests {
     #[test]
     fn shared_blocks_are_built_once() {
         let mut doc = Document::new("t", 100.0, 100.0);
-        let a = doc.shared("border", || vec![Item::Rect { x: 1.0, y: 1.0, w: 2.0, h: 2.0, width: 0.5, color: Color::BLACK }]);
+        let a = doc.shared("border", || {
+            vec![Item::Rect {
+                x: 1.0,
+                y: 1.0,
+                w: 2.0,
+                h: 2.0,
+                width: 0.5,
+                color: Color::BLACK,
+            }]
+        });
         let b = doc.shared("border", Vec::new);
         assert_eq!(a, b);
         assert_eq!(doc.forms.len(), 1);
@@ -477,7 +602,11 @@ mod tests {
     #[test]
     fn qr_matrix_has_a_quiet_zone() {
         let qr = QrMatrix::encode("JDC1:2023-DS-ZG-1-001").unwrap_or_else(|| panic!("encodes"));
-        assert_eq!(qr.width, 21 + 8);
+        assert_eq!(
+            (qr.width - 8 - 17) % 4,
+            0,
+            "a QR symbol is 17 + 4·version modules wide, plus the quiet zone"
+        );
         assert!(!qr.is_dark(0, 0) && !qr.is_dark(3, 3));
         assert!(qr.is_dark(4, 4), "finder pattern corner");
     }

@@ -5,11 +5,11 @@
 //! resources and size are inherited from the page tree. The output is deterministic: the
 //! same document gives the same bytes. Writes bytes only; no files, no SQL.
 
-use super::layout::{Align, Color, Document, Item, Measure, QrMatrix, Text, PT_PER_MM};
+use super::layout::{Align, Color, Document, Item, Measure, PT_PER_MM, QrMatrix, Text};
 use super::subset::{self, SubsetError};
 use crate::fonts::Face;
-use flate2::write::ZlibEncoder;
 use flate2::Compression;
+use flate2::write::ZlibEncoder;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -20,7 +20,10 @@ pub enum PdfError {
     #[error("字体中没有“{ch}”（U+{code:04X}）的字形：{text}", code = u32::from(*.ch))]
     MissingGlyph { ch: char, text: String },
     #[error("无法嵌入字体 {face}：{source}")]
-    Font { face: &'static str, source: SubsetError },
+    Font {
+        face: &'static str,
+        source: SubsetError,
+    },
     #[error("生成 PDF 时出错：{0}")]
     Internal(String),
 }
@@ -37,7 +40,12 @@ struct FontSlot {
 
 impl FontSlot {
     fn new(face: Face) -> FontSlot {
-        FontSlot { face, glyphs: vec![0], new_ids: HashMap::from([(0, 0)]), chars: vec!['\u{FFFD}'] }
+        FontSlot {
+            face,
+            glyphs: vec![0],
+            new_ids: HashMap::from([(0, 0)]),
+            chars: vec!['\u{FFFD}'],
+        }
     }
 
     fn id_for(&mut self, glyph: u16, c: char) -> u16 {
@@ -55,7 +63,11 @@ impl FontSlot {
 /// Appends a number with at most 2 decimals and no trailing zeros.
 fn num(out: &mut Vec<u8>, value: f32) {
     let hundredths = (f64::from(value) * 100.0).round() as i64;
-    let (sign, magnitude) = if hundredths < 0 { ("-", -hundredths) } else { ("", hundredths) };
+    let (sign, magnitude) = if hundredths < 0 {
+        ("-", -hundredths)
+    } else {
+        ("", hundredths)
+    };
     let (whole, fraction) = (magnitude / 100, magnitude % 100);
     let _ = match fraction {
         0 => write!(out, "{sign}{whole}"),
@@ -111,7 +123,11 @@ impl ContentWriter<'_> {
             match item {
                 Item::Text(text) => self.text(out, text, &mut state)?,
                 Item::Faint { opacity, text } => {
-                    let index = match self.opacities.iter().position(|o| (o - opacity).abs() < 0.001) {
+                    let index = match self
+                        .opacities
+                        .iter()
+                        .position(|o| (o - opacity).abs() < 0.001)
+                    {
                         Some(i) => i,
                         None => {
                             self.opacities.push(*opacity);
@@ -122,7 +138,14 @@ impl ContentWriter<'_> {
                     self.text(out, text, &mut TextState::default())?;
                     out.extend_from_slice(b"Q\n");
                 }
-                Item::Line { x1, y1, x2, y2, width, color } => {
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    color,
+                } => {
                     color_op(out, *color, "RG");
                     num(out, width * PT_PER_MM);
                     out.extend_from_slice(b" w ");
@@ -133,7 +156,14 @@ impl ContentWriter<'_> {
                         out.extend_from_slice(op.as_bytes());
                     }
                 }
-                Item::Rect { x, y, w, h, width, color } => {
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    width,
+                    color,
+                } => {
                     let stroke = *width > 0.0;
                     if stroke {
                         color_op(out, *color, "RG");
@@ -163,7 +193,14 @@ impl ContentWriter<'_> {
 
     fn qr(&mut self, out: &mut Vec<u8>, x: f32, y: f32, size: f32, code: &QrMatrix) {
         out.extend_from_slice(b"q 0 g ");
-        for v in [size * PT_PER_MM, 0.0, 0.0, size * PT_PER_MM, x * PT_PER_MM, self.y(y + size)] {
+        for v in [
+            size * PT_PER_MM,
+            0.0,
+            0.0,
+            size * PT_PER_MM,
+            x * PT_PER_MM,
+            self.y(y + size),
+        ] {
             num(out, v);
             out.push(b' ');
         }
@@ -185,14 +222,25 @@ impl ContentWriter<'_> {
         out.extend_from_slice(b">\nEI Q\n");
     }
 
-    fn text(&mut self, out: &mut Vec<u8>, text: &Text, state: &mut TextState) -> Result<(), PdfError> {
+    fn text(
+        &mut self,
+        out: &mut Vec<u8>,
+        text: &Text,
+        state: &mut TextState,
+    ) -> Result<(), PdfError> {
         if text.text.chars().all(|c| c.is_control()) {
             return Ok(());
         }
         // Resolve every glyph first so that a missing one is reported before anything is drawn.
         let mut runs: Vec<(usize, Vec<u16>)> = Vec::new();
         for c in text.text.chars().filter(|c| !c.is_control()) {
-            let glyph = self.measure.glyph(text.style, c).ok_or_else(|| PdfError::MissingGlyph { ch: c, text: text.text.clone() })?;
+            let glyph =
+                self.measure
+                    .glyph(text.style, c)
+                    .ok_or_else(|| PdfError::MissingGlyph {
+                        ch: c,
+                        text: text.text.clone(),
+                    })?;
             let slot = self.slot(glyph.face);
             let id = self.slots[slot].id_for(glyph.id, c);
             match runs.last_mut() {
@@ -215,7 +263,10 @@ impl ContentWriter<'_> {
             state.fill = Some(text.color);
         }
         let spacing = text.spacing * PT_PER_MM;
-        if state.spacing.is_none_or(|current| (spacing - current).abs() > 0.001) {
+        if state
+            .spacing
+            .is_none_or(|current| (spacing - current).abs() > 0.001)
+        {
             num(out, spacing);
             out.extend_from_slice(b" Tc\n");
             state.spacing = Some(spacing);
@@ -251,14 +302,23 @@ impl ContentWriter<'_> {
 }
 
 fn deflate(data: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2 + 64), Compression::new(6));
-    encoder.write_all(data).map_err(|e| PdfError::Internal(e.to_string()))?;
-    encoder.finish().map_err(|e| PdfError::Internal(e.to_string()))
+    let mut encoder = ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 2 + 64),
+        Compression::default(),
+    );
+    encoder
+        .write_all(data)
+        .map_err(|e| PdfError::Internal(e.to_string()))?;
+    encoder
+        .finish()
+        .map_err(|e| PdfError::Internal(e.to_string()))
 }
 
 /// Compresses many streams, on as many threads as the machine has cores.
 fn deflate_all(streams: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, PdfError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     if threads <= 1 || streams.len() < 32 {
         return streams.iter().map(|s| deflate(s)).collect();
     }
@@ -266,11 +326,19 @@ fn deflate_all(streams: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, PdfError> {
     std::thread::scope(|scope| {
         let workers: Vec<_> = streams
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|s| deflate(s)).collect::<Result<Vec<_>, _>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|s| deflate(s))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
             .collect();
         let mut all = Vec::with_capacity(streams.len());
         for worker in workers {
-            let part = worker.join().map_err(|_| PdfError::Internal("压缩线程异常退出".into()))??;
+            let part = worker
+                .join()
+                .map_err(|_| PdfError::Internal("压缩线程异常退出".into()))??;
             all.extend(part);
         }
         Ok(all)
@@ -289,7 +357,7 @@ impl Writer {
             self.offsets.resize(id + 1, 0);
         }
         self.offsets[id] = self.out.len();
-        let _ = write!(self.out, "{id} 0 obj\n");
+        let _ = writeln!(self.out, "{id} 0 obj");
     }
 
     fn object(&mut self, id: usize, body: &str) {
@@ -301,7 +369,11 @@ impl Writer {
     /// A compressed stream; `extra` goes into its dictionary.
     fn stream(&mut self, id: usize, extra: &str, compressed: &[u8]) {
         self.begin(id);
-        let _ = write!(self.out, "<<{extra}/Filter/FlateDecode/Length {}>>\nstream\n", compressed.len());
+        let _ = write!(
+            self.out,
+            "<<{extra}/Filter/FlateDecode/Length {}>>\nstream\n",
+            compressed.len()
+        );
         self.out.extend_from_slice(compressed);
         self.out.extend_from_slice(b"\nendstream\nendobj\n");
     }
@@ -346,7 +418,9 @@ fn widths(face: &ttf_parser::Face<'_>, glyphs: &[u16]) -> String {
     let mut run_open = false;
     let mut previous: Option<usize> = None;
     for (new, &old) in glyphs.iter().enumerate() {
-        let advance = face.glyph_hor_advance(ttf_parser::GlyphId(old)).unwrap_or(0);
+        let advance = face
+            .glyph_hor_advance(ttf_parser::GlyphId(old))
+            .unwrap_or(0);
         let width = (f32::from(advance) * 1000.0 / units).round() as i32;
         if width == 1000 {
             continue;
@@ -376,7 +450,12 @@ fn subset_tag(face: Face, glyphs: &[u16]) -> String {
     for g in glyphs {
         hasher.update(g.to_be_bytes());
     }
-    hasher.finalize().iter().take(6).map(|b| char::from(b'A' + b % 26)).collect()
+    hasher
+        .finalize()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
 }
 
 /// Writes `doc` as a PDF. `progress(done, total)` is called as pages are laid down.
@@ -384,7 +463,12 @@ pub fn write(doc: &Document, progress: &mut dyn FnMut(usize, usize)) -> Result<V
     let mut measure = Measure::new();
     let mut slots: Vec<FontSlot> = Vec::new();
     let mut opacities: Vec<f32> = Vec::new();
-    let mut writer = ContentWriter { measure: &mut measure, slots: &mut slots, opacities: &mut opacities, page_height: doc.height };
+    let mut writer = ContentWriter {
+        measure: &mut measure,
+        slots: &mut slots,
+        opacities: &mut opacities,
+        page_height: doc.height,
+    };
 
     let mut streams: Vec<Vec<u8>> = Vec::with_capacity(doc.forms.len() + doc.pages.len());
     for form in &doc.forms {
@@ -410,9 +494,15 @@ pub fn write(doc: &Document, progress: &mut dyn FnMut(usize, usize)) -> Result<V
     let page_base = form_base + doc.forms.len();
     let object_count = page_base + 2 * doc.pages.len();
 
-    let mut pdf = Writer { out: Vec::with_capacity(compressed.iter().map(|c| c.len() + 120).sum::<usize>() + 4096), offsets: vec![0; object_count] };
+    let mut pdf = Writer {
+        out: Vec::with_capacity(compressed.iter().map(|c| c.len() + 120).sum::<usize>() + 4096),
+        offsets: vec![0; object_count],
+    };
     pdf.out.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
-    pdf.object(1, "<</Type/Catalog/Pages 2 0 R/Lang(zh-CN)/ViewerPreferences<</DisplayDocTitle true>>>>");
+    pdf.object(
+        1,
+        "<</Type/Catalog/Pages 2 0 R/Lang(zh-CN)/ViewerPreferences<</DisplayDocTitle true>>>>",
+    );
     let (w, h) = (doc.width * PT_PER_MM, doc.height * PT_PER_MM);
     let mut media = Vec::new();
     num(&mut media, w);
@@ -423,7 +513,14 @@ pub fn write(doc: &Document, progress: &mut dyn FnMut(usize, usize)) -> Result<V
     for i in 0..doc.pages.len() {
         let _ = write!(kids, "{} 0 R ", page_base + 2 * i);
     }
-    pdf.object(2, &format!("<</Type/Pages/Kids[{}]/Count {}/MediaBox[0 0 {media}]/Resources 3 0 R>>", kids.trim_end(), doc.pages.len()));
+    pdf.object(
+        2,
+        &format!(
+            "<</Type/Pages/Kids[{}]/Count {}/MediaBox[0 0 {media}]/Resources 3 0 R>>",
+            kids.trim_end(),
+            doc.pages.len()
+        ),
+    );
 
     let mut resources = String::from("<</ProcSet[/PDF/Text/ImageB]");
     if !slots.is_empty() {
@@ -449,13 +546,30 @@ pub fn write(doc: &Document, progress: &mut dyn FnMut(usize, usize)) -> Result<V
     }
     resources.push_str(">>");
     pdf.object(3, &resources);
-    pdf.object(4, &format!("<</Title {}/Producer(judgedesk)/Creator(judgedesk)>>", text_string(&doc.title)));
+    pdf.object(
+        4,
+        &format!(
+            "<</Title {}/Producer(judgedesk)/Creator(judgedesk)>>",
+            text_string(&doc.title)
+        ),
+    );
 
     for (i, slot) in slots.iter().enumerate() {
         let id = font_base + 5 * i;
-        let face = fonts.face(slot.face).ok_or(PdfError::Font { face: slot.face.name(), source: SubsetError::Unparsable })?;
-        let program = subset::subset(slot.face.bytes(), &slot.glyphs).map_err(|source| PdfError::Font { face: slot.face.name(), source })?;
-        let name = format!("{}+{}", subset_tag(slot.face, &slot.glyphs), slot.face.name());
+        let face = fonts.face(slot.face).ok_or(PdfError::Font {
+            face: slot.face.name(),
+            source: SubsetError::Unparsable,
+        })?;
+        let program =
+            subset::subset(slot.face.bytes(), &slot.glyphs).map_err(|source| PdfError::Font {
+                face: slot.face.name(),
+                source,
+            })?;
+        let name = format!(
+            "{}+{}",
+            subset_tag(slot.face, &slot.glyphs),
+            slot.face.name()
+        );
         let scale = 1000.0 / f32::from(face.units_per_em().max(1));
         let em = |v: i16| (f32::from(v) * scale).round() as i32;
         let bbox = face.global_bounding_box();
@@ -487,28 +601,42 @@ pub fn write(doc: &Document, progress: &mut dyn FnMut(usize, usize)) -> Result<V
                 id + 3
             ),
         );
-        pdf.stream(id + 3, &format!("/Length1 {}", program.bytes.len()), &deflate(&program.bytes)?);
+        pdf.stream(
+            id + 3,
+            &format!("/Length1 {}", program.bytes.len()),
+            &deflate(&program.bytes)?,
+        );
         pdf.stream(id + 4, "", &deflate(&to_unicode_cmap(&slot.chars))?);
     }
 
     let bbox = format!("/BBox[0 0 {media}]");
     for (i, content) in compressed.iter().take(doc.forms.len()).enumerate() {
-        pdf.stream(form_base + i, &format!("/Type/XObject/Subtype/Form{bbox}/Resources 3 0 R"), content);
+        pdf.stream(
+            form_base + i,
+            &format!("/Type/XObject/Subtype/Form{bbox}/Resources 3 0 R"),
+            content,
+        );
     }
     for (i, content) in compressed.iter().skip(doc.forms.len()).enumerate() {
         let id = page_base + 2 * i;
-        pdf.object(id, &format!("<</Type/Page/Parent 2 0 R/Contents {} 0 R>>", id + 1));
+        pdf.object(
+            id,
+            &format!("<</Type/Page/Parent 2 0 R/Contents {} 0 R>>", id + 1),
+        );
         pdf.stream(id + 1, "", content);
     }
 
     let xref = pdf.out.len();
     let _ = write!(pdf.out, "xref\n0 {object_count}\n0000000000 65535 f \n");
     for offset in pdf.offsets.iter().skip(1) {
-        let _ = write!(pdf.out, "{offset:010} 00000 n \n");
+        let _ = writeln!(pdf.out, "{offset:010} 00000 n ");
     }
     let digest = Sha256::digest(&pdf.out);
     let file_id: String = digest.iter().take(16).map(|b| format!("{b:02X}")).collect();
-    let _ = write!(pdf.out, "trailer\n<</Size {object_count}/Root 1 0 R/Info 4 0 R/ID[<{file_id}><{file_id}>]>>\nstartxref\n{xref}\n%%EOF\n");
+    let _ = write!(
+        pdf.out,
+        "trailer\n<</Size {object_count}/Root 1 0 R/Info 4 0 R/ID[<{file_id}><{file_id}>]>>\nstartxref\n{xref}\n%%EOF\n"
+    );
     Ok(pdf.out)
 }
 
@@ -529,7 +657,8 @@ mod tests {
 
     #[test]
     fn to_unicode_maps_extension_b_to_a_surrogate_pair() {
-        let cmap = String::from_utf8_lossy(&to_unicode_cmap(&['\u{FFFD}', '张', '\u{201D4}'])).into_owned();
+        let cmap = String::from_utf8_lossy(&to_unicode_cmap(&['\u{FFFD}', '张', '\u{201D4}']))
+            .into_owned();
         assert!(cmap.contains("<0001> <5F20>"), "{cmap}");
         assert!(cmap.contains("<0002> <D840DDD4>"), "{cmap}");
     }
@@ -537,7 +666,15 @@ mod tests {
     #[test]
     fn a_missing_glyph_is_an_error_not_a_box() {
         let mut doc = Document::new("t", 100.0, 100.0);
-        doc.pages.push(Page { items: vec![Item::Text(Text::new(10.0, 10.0, 12.0, Style::Serif, "张\u{E000}"))] });
+        doc.pages.push(Page {
+            items: vec![Item::Text(Text::new(
+                10.0,
+                10.0,
+                12.0,
+                Style::Serif,
+                "张\u{E000}",
+            ))],
+        });
         match write(&doc, &mut |_, _| {}) {
             Err(PdfError::MissingGlyph { ch, .. }) => assert_eq!(ch, '\u{E000}'),
             other => panic!("expected a missing glyph, got {:?}", other.map(|b| b.len())),
@@ -547,9 +684,23 @@ mod tests {
     #[test]
     fn output_is_deterministic_and_well_formed() {
         let mut doc = Document::new("测试", 210.0, 297.0);
-        let border = doc.shared("border", || vec![Item::Rect { x: 10.0, y: 10.0, w: 190.0, h: 277.0, width: 1.0, color: Color::SEAL_RED }]);
+        let border = doc.shared("border", || {
+            vec![Item::Rect {
+                x: 10.0,
+                y: 10.0,
+                w: 190.0,
+                h: 277.0,
+                width: 1.0,
+                color: Color::SEAL_RED,
+            }]
+        });
         for name in ["张三", "李𠇔"] {
-            doc.pages.push(Page { items: vec![border.clone(), Item::Text(Text::new(20.0, 30.0, 16.0, Style::Serif, name))] });
+            doc.pages.push(Page {
+                items: vec![
+                    border.clone(),
+                    Item::Text(Text::new(20.0, 30.0, 16.0, Style::Serif, name)),
+                ],
+            });
         }
         let a = write(&doc, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
         let b = write(&doc, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
@@ -557,7 +708,11 @@ mod tests {
         assert!(a.starts_with(b"%PDF-1.7"));
         assert!(a.ends_with(b"%%EOF\n"));
         let text = String::from_utf8_lossy(&a);
-        assert_eq!(text.matches("/Subtype/Type0").count(), 2, "serif and the fallback for 𠇔");
+        assert_eq!(
+            text.matches("/Subtype/Type0").count(),
+            2,
+            "serif and the fallback for 𠇔"
+        );
         assert_eq!(text.matches("/Type/Page/").count(), 2);
     }
 }

@@ -27,11 +27,19 @@ pub struct Subset {
 }
 
 fn u16_at(data: &[u8], offset: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*data.get(offset)?, *data.get(offset + 1)?]))
+    Some(u16::from_be_bytes([
+        *data.get(offset)?,
+        *data.get(offset + 1)?,
+    ]))
 }
 
 fn u32_at(data: &[u8], offset: usize) -> Option<u32> {
-    Some(u32::from_be_bytes([*data.get(offset)?, *data.get(offset + 1)?, *data.get(offset + 2)?, *data.get(offset + 3)?]))
+    Some(u32::from_be_bytes([
+        *data.get(offset)?,
+        *data.get(offset + 1)?,
+        *data.get(offset + 2)?,
+        *data.get(offset + 3)?,
+    ]))
 }
 
 fn put_u16(data: &mut [u8], offset: usize, value: u16) {
@@ -60,7 +68,11 @@ fn component_offsets(glyph: &[u8]) -> Result<Vec<usize>, SubsetError> {
         let flags = u16_at(glyph, at).ok_or(SubsetError::Corrupt("glyf"))?;
         offsets.push(at + 2);
         at += 4;
-        at += if flags & ARG_1_AND_2_ARE_WORDS != 0 { 4 } else { 2 };
+        at += if flags & ARG_1_AND_2_ARE_WORDS != 0 {
+            4
+        } else {
+            2
+        };
         if flags & WE_HAVE_A_SCALE != 0 {
             at += 2;
         } else if flags & WE_HAVE_AN_X_AND_Y_SCALE != 0 {
@@ -88,7 +100,10 @@ struct Source<'a> {
 
 impl<'a> Source<'a> {
     fn read(raw: &RawFace<'a>) -> Result<Source<'a>, SubsetError> {
-        let table = |tag: &[u8; 4], name: &'static str| raw.table(Tag::from_bytes(tag)).ok_or(SubsetError::MissingTable(name));
+        let table = |tag: &[u8; 4], name: &'static str| {
+            raw.table(Tag::from_bytes(tag))
+                .ok_or(SubsetError::MissingTable(name))
+        };
         if raw.table(Tag::from_bytes(b"glyf")).is_none() {
             return Err(SubsetError::NotTrueType);
         }
@@ -119,12 +134,17 @@ impl<'a> Source<'a> {
         let (start, end) = if self.long_loca {
             (u32_at(self.loca, i * 4), u32_at(self.loca, i * 4 + 4))
         } else {
-            (u16_at(self.loca, i * 2).map(|v| u32::from(v) * 2), u16_at(self.loca, i * 2 + 2).map(|v| u32::from(v) * 2))
+            (
+                u16_at(self.loca, i * 2).map(|v| u32::from(v) * 2),
+                u16_at(self.loca, i * 2 + 2).map(|v| u32::from(v) * 2),
+            )
         };
         let (Some(start), Some(end)) = (start, end) else {
             return Err(SubsetError::Corrupt("loca"));
         };
-        self.glyf.get(start as usize..end as usize).ok_or(SubsetError::Corrupt("glyf"))
+        self.glyf
+            .get(start as usize..end as usize)
+            .ok_or(SubsetError::Corrupt("glyf"))
     }
 
     /// Advance width and left side bearing.
@@ -132,7 +152,10 @@ impl<'a> Source<'a> {
         let long = self.num_h_metrics.min(self.num_glyphs.max(1));
         if id < long {
             let at = usize::from(id) * 4;
-            (u16_at(self.hmtx, at).unwrap_or(0), u16_at(self.hmtx, at + 2).unwrap_or(0))
+            (
+                u16_at(self.hmtx, at).unwrap_or(0),
+                u16_at(self.hmtx, at + 2).unwrap_or(0),
+            )
         } else {
             let advance = u16_at(self.hmtx, usize::from(long - 1) * 4).unwrap_or(0);
             let at = usize::from(long) * 4 + usize::from(id - long) * 2;
@@ -156,7 +179,8 @@ pub fn subset(font: &[u8], glyphs: &[u16]) -> Result<Subset, SubsetError> {
     let source = Source::read(&raw)?;
 
     let mut order: Vec<u16> = Vec::with_capacity(glyphs.len() + 1);
-    let mut new_id: std::collections::HashMap<u16, u16> = std::collections::HashMap::with_capacity(glyphs.len() + 1);
+    let mut new_id: std::collections::HashMap<u16, u16> =
+        std::collections::HashMap::with_capacity(glyphs.len() + 1);
     for &g in glyphs {
         if !new_id.contains_key(&g) && g < source.num_glyphs {
             new_id.insert(g, order.len() as u16);
@@ -191,7 +215,11 @@ pub fn subset(font: &[u8], glyphs: &[u16]) -> Result<Subset, SubsetError> {
         if data.len() >= 10 && (u16_at(data, 0).unwrap_or(0) as i16) < 0 {
             for at in component_offsets(data)? {
                 let component = u16_at(data, at).unwrap_or(0);
-                put_u16(&mut glyf[start..], at, new_id.get(&component).copied().unwrap_or(0));
+                put_u16(
+                    &mut glyf[start..],
+                    at,
+                    new_id.get(&component).copied().unwrap_or(0),
+                );
             }
         }
         while glyf.len() % 4 != 0 {
@@ -210,7 +238,10 @@ pub fn subset(font: &[u8], glyphs: &[u16]) -> Result<Subset, SubsetError> {
     put_u16(&mut hhea, 34, count as u16);
     let mut maxp = source.maxp.to_vec();
     put_u16(&mut maxp, 4, count as u16);
-    let mut post = raw.table(Tag::from_bytes(b"post")).map(|p| p.get(..32).unwrap_or(p).to_vec()).unwrap_or_else(|| vec![0; 32]);
+    let mut post = raw
+        .table(Tag::from_bytes(b"post"))
+        .map(|p| p.get(..32).unwrap_or(p).to_vec())
+        .unwrap_or_else(|| vec![0; 32]);
     post.resize(32, 0);
     put_u32(&mut post, 0, 0x0003_0000);
 
@@ -228,7 +259,7 @@ pub fn subset(font: &[u8], glyphs: &[u16]) -> Result<Subset, SubsetError> {
             tables.push((*tag, data.to_vec()));
         }
     }
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|t| t.0);
 
     let num_tables = tables.len() as u16;
     let entry_selector = 15 - num_tables.leading_zeros() as u16;
@@ -259,7 +290,10 @@ pub fn subset(font: &[u8], glyphs: &[u16]) -> Result<Subset, SubsetError> {
     }
     let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
     put_u32(&mut out, head_offset + 8, adjustment);
-    Ok(Subset { bytes: out, glyphs: order })
+    Ok(Subset {
+        bytes: out,
+        glyphs: order,
+    })
 }
 
 #[cfg(test)]
@@ -275,15 +309,27 @@ mod tests {
     fn subset_keeps_the_requested_glyphs_renumbered_with_their_outlines_and_widths() {
         let bytes = Face::Serif.bytes();
         let original = ttf_parser::Face::parse(bytes, 0).unwrap_or_else(|e| panic!("{e}"));
-        let wanted: Vec<u16> = std::iter::once(0).chain("荣誉证书203".chars().map(|c| glyph_id(&original, c))).collect();
+        let wanted: Vec<u16> = std::iter::once(0)
+            .chain("荣誉证书203".chars().map(|c| glyph_id(&original, c)))
+            .collect();
         let subset = subset(bytes, &wanted).unwrap_or_else(|e| panic!("{e}"));
-        assert!(subset.bytes.len() < 20_000, "subset is {} bytes", subset.bytes.len());
+        assert!(
+            subset.bytes.len() < 20_000,
+            "subset is {} bytes",
+            subset.bytes.len()
+        );
         let small = ttf_parser::Face::parse(&subset.bytes, 0).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(usize::from(small.number_of_glyphs()), subset.glyphs.len());
         for (new, &old) in wanted.iter().enumerate() {
             let (old, new) = (ttf_parser::GlyphId(old), ttf_parser::GlyphId(new as u16));
-            assert_eq!(small.glyph_hor_advance(new), original.glyph_hor_advance(old));
-            assert_eq!(small.glyph_bounding_box(new), original.glyph_bounding_box(old));
+            assert_eq!(
+                small.glyph_hor_advance(new),
+                original.glyph_hor_advance(old)
+            );
+            assert_eq!(
+                small.glyph_bounding_box(new),
+                original.glyph_bounding_box(old)
+            );
         }
         assert_eq!(checksum(&subset.bytes), 0xB1B0_AFBA, "whole-font checksum");
     }

@@ -3,7 +3,9 @@
 //! page, closing lines (notes, fingerprints, signature lines) and page numbers. Also writes
 //! the same tables as an xlsx workbook. Pure apart from the workbook encoder: no SQL, no files.
 
-use super::layout::{paragraph, Align, Color, Document, Item, Measure, Page, Style, Text, MM_PER_PT};
+use super::layout::{
+    Align, Color, Document, Item, MM_PER_PT, Measure, Page, Style, Text, paragraph,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
@@ -15,15 +17,27 @@ pub struct Column {
 
 impl Column {
     pub fn text(header: &str) -> Column {
-        Column { header: header.to_string(), align: Align::Left, numeric: false }
+        Column {
+            header: header.to_string(),
+            align: Align::Left,
+            numeric: false,
+        }
     }
 
     pub fn centered(header: &str) -> Column {
-        Column { header: header.to_string(), align: Align::Center, numeric: false }
+        Column {
+            header: header.to_string(),
+            align: Align::Center,
+            numeric: false,
+        }
     }
 
     pub fn number(header: &str) -> Column {
-        Column { header: header.to_string(), align: Align::Right, numeric: true }
+        Column {
+            header: header.to_string(),
+            align: Align::Right,
+            numeric: true,
+        }
     }
 }
 
@@ -50,8 +64,14 @@ pub struct Sheet {
     pub height: f32,
 }
 
-pub const A4_PORTRAIT: Sheet = Sheet { width: 210.0, height: 297.0 };
-pub const A4_LANDSCAPE: Sheet = Sheet { width: 297.0, height: 210.0 };
+pub const A4_PORTRAIT: Sheet = Sheet {
+    width: 210.0,
+    height: 297.0,
+};
+pub const A4_LANDSCAPE: Sheet = Sheet {
+    width: 297.0,
+    height: 210.0,
+};
 
 const MARGIN: f32 = 15.0;
 const CELL_SIZE: f32 = 9.5;
@@ -61,7 +81,11 @@ const PAD: f32 = 1.5;
 
 /// Column widths: each column's widest cell, spread (or squeezed) to the usable width.
 fn column_widths(measure: &mut Measure, table: &Table, usable: f32) -> Vec<f32> {
-    let mut widths: Vec<f32> = table.columns.iter().map(|c| measure.width(&c.header, Style::Sans, HEADER_SIZE, 0.0) + 2.0 * PAD).collect();
+    let mut widths: Vec<f32> = table
+        .columns
+        .iter()
+        .map(|c| measure.width(&c.header, Style::Sans, HEADER_SIZE, 0.0) + 2.0 * PAD)
+        .collect();
     for row in &table.rows {
         for (i, cell) in row.iter().enumerate().take(widths.len()) {
             widths[i] = widths[i].max(measure.width(cell, Style::Sans, CELL_SIZE, 0.0) + 2.0 * PAD);
@@ -111,16 +135,45 @@ impl Pager<'_> {
 
     /// One line of running text (wrapped if long, or centred and shrunk to fit) at `top`;
     /// returns its texts and the top of what follows.
-    fn text_line(&mut self, line: &str, style: Style, size: f32, align: Align, top: f32) -> (Vec<Text>, f32) {
+    fn text_line(
+        &mut self,
+        line: &str,
+        style: Style,
+        size: f32,
+        align: Align,
+        top: f32,
+    ) -> (Vec<Text>, f32) {
         let width = self.doc.width - 2.0 * MARGIN;
         let line_height = size * MM_PER_PT * 1.6;
         match align {
             Align::Center => {
                 let fitted = self.measure.fit_size(line, style, size, width);
-                (vec![Text::new(self.doc.width / 2.0, top + fitted * MM_PER_PT, fitted, style, line).align(Align::Center)], top + line_height)
+                (
+                    vec![
+                        Text::new(
+                            self.doc.width / 2.0,
+                            top + fitted * MM_PER_PT,
+                            fitted,
+                            style,
+                            line,
+                        )
+                        .align(Align::Center),
+                    ],
+                    top + line_height,
+                )
             }
             _ => {
-                let (texts, next) = paragraph(&mut self.measure, line, style, size, MARGIN, top + size * MM_PER_PT, width, 0.0, line_height);
+                let (texts, next) = paragraph(
+                    &mut self.measure,
+                    line,
+                    style,
+                    size,
+                    MARGIN,
+                    top + size * MM_PER_PT,
+                    width,
+                    0.0,
+                    line_height,
+                );
                 (texts, next - size * MM_PER_PT)
             }
         }
@@ -141,29 +194,63 @@ impl Pager<'_> {
     fn header_row(&mut self, table: &Table, widths: &[f32]) {
         let top = self.y;
         let total: f32 = widths.iter().sum();
-        self.page.items.push(Item::Rect { x: MARGIN, y: top, w: total, h: ROW_HEIGHT, width: 0.0, color: Color(232, 232, 232) });
-        self.row_cells(table.columns.iter().map(|c| c.header.as_str()), table, widths, Style::Sans, true);
+        self.page.items.push(Item::Rect {
+            x: MARGIN,
+            y: top,
+            w: total,
+            h: ROW_HEIGHT,
+            width: 0.0,
+            color: Color(232, 232, 232),
+        });
+        self.row_cells(
+            table.columns.iter().map(|c| c.header.as_str()),
+            table,
+            widths,
+            Style::Sans,
+            true,
+        );
     }
 
-    fn row_cells<'s>(&mut self, cells: impl Iterator<Item = &'s str>, table: &Table, widths: &[f32], style: Style, header: bool) {
+    fn row_cells<'s>(
+        &mut self,
+        cells: impl Iterator<Item = &'s str>,
+        table: &Table,
+        widths: &[f32],
+        style: Style,
+        header: bool,
+    ) {
         let top = self.y;
         let baseline = top + ROW_HEIGHT / 2.0 + CELL_SIZE * MM_PER_PT * 0.35;
         let mut x = MARGIN;
         for ((cell, width), column) in cells.zip(widths).zip(&table.columns) {
             if !cell.is_empty() {
-                let size = self.measure.fit_size(cell, style, if header { HEADER_SIZE } else { CELL_SIZE }, width - 2.0 * PAD);
+                let size = self.measure.fit_size(
+                    cell,
+                    style,
+                    if header { HEADER_SIZE } else { CELL_SIZE },
+                    width - 2.0 * PAD,
+                );
                 let align = if header { Align::Center } else { column.align };
                 let anchor = match align {
                     Align::Left => x + PAD,
                     Align::Center => x + width / 2.0,
                     Align::Right => x + width - PAD,
                 };
-                self.page.items.push(Item::Text(Text::new(anchor, baseline, size, style, cell).align(align)));
+                self.page.items.push(Item::Text(
+                    Text::new(anchor, baseline, size, style, cell).align(align),
+                ));
             }
             x += width;
         }
         let total: f32 = widths.iter().sum();
-        let rule = |y: f32| Item::Line { x1: MARGIN, y1: y, x2: MARGIN + total, y2: y, width: 0.2, color: Color::BLACK };
+        let rule = |y: f32| Item::Line {
+            x1: MARGIN,
+            y1: y,
+            x2: MARGIN + total,
+            y2: y,
+            width: 0.2,
+            color: Color::BLACK,
+        };
         if header {
             self.page.items.push(rule(top));
         }
@@ -171,7 +258,14 @@ impl Pager<'_> {
         let mut x = MARGIN;
         for width in std::iter::once(&0.0).chain(widths) {
             x += width;
-            self.page.items.push(Item::Line { x1: x, y1: top, x2: x, y2: top + ROW_HEIGHT, width: 0.2, color: Color::BLACK });
+            self.page.items.push(Item::Line {
+                x1: x,
+                y1: top,
+                x2: x,
+                y2: top + ROW_HEIGHT,
+                width: 0.2,
+                color: Color::BLACK,
+            });
         }
         self.y = top + ROW_HEIGHT;
     }
@@ -186,7 +280,12 @@ impl Pager<'_> {
         }
         let usable = self.doc.width - 2.0 * MARGIN;
         let widths = column_widths(&mut self.measure, table, usable);
-        self.text_lines(std::slice::from_ref(&table.title), Style::SerifBold, 15.0, Align::Center);
+        self.text_lines(
+            std::slice::from_ref(&table.title),
+            Style::SerifBold,
+            15.0,
+            Align::Center,
+        );
         self.y += 1.0;
         self.text_lines(&table.subtitle, Style::Sans, 9.5, Align::Left);
         self.y += 1.5;
@@ -194,13 +293,31 @@ impl Pager<'_> {
         for row in &table.rows {
             if self.y + ROW_HEIGHT > self.bottom() {
                 self.new_page();
-                self.text_lines(&[format!("{}（续）", table.title)], Style::SerifBold, 11.0, Align::Center);
+                self.text_lines(
+                    &[format!("{}（续）", table.title)],
+                    Style::SerifBold,
+                    11.0,
+                    Align::Center,
+                );
+                self.text_lines(
+                    &table.subtitle[..table.subtitle.len().min(1)],
+                    Style::Sans,
+                    9.5,
+                    Align::Left,
+                );
                 self.y += 1.0;
                 self.header_row(table, &widths);
             }
-            self.row_cells(row.iter().map(String::as_str), table, &widths, Style::Sans, false);
+            self.row_cells(
+                row.iter().map(String::as_str),
+                table,
+                &widths,
+                Style::Sans,
+                false,
+            );
         }
         if table.rows.is_empty() {
+            self.y += 1.5;
             self.text_lines(&["（无）".to_string()], Style::Sans, 9.5, Align::Left);
         }
         self.y += 4.0;
@@ -211,7 +328,14 @@ impl Pager<'_> {
 /// Lays out `tables` in order. Each part (see `Table::new_part`) numbers its own pages.
 pub fn document(title: &str, sheet: &Sheet, tables: &[Table]) -> Document {
     let mut doc = Document::new(title, sheet.width, sheet.height);
-    let mut pager = Pager { doc: &mut doc, measure: Measure::new(), page: Page::default(), y: MARGIN, part_start: 0, parts: Vec::new() };
+    let mut pager = Pager {
+        doc: &mut doc,
+        measure: Measure::new(),
+        page: Page::default(),
+        y: MARGIN,
+        part_start: 0,
+        parts: Vec::new(),
+    };
     for table in tables {
         pager.table(table);
     }
@@ -222,7 +346,9 @@ pub fn document(title: &str, sheet: &Sheet, tables: &[Table]) -> Document {
         let count = end - start;
         for (i, page) in doc.pages[start..end].iter_mut().enumerate() {
             let label = format!("第 {} 页 共 {} 页", i + 1, count);
-            page.items.push(Item::Text(Text::new(doc.width / 2.0, bottom, 8.0, Style::Sans, label).align(Align::Center)));
+            page.items.push(Item::Text(
+                Text::new(doc.width / 2.0, bottom, 8.0, Style::Sans, label).align(Align::Center),
+            ));
         }
     }
     doc
@@ -234,8 +360,16 @@ pub struct XlsxError(String);
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(name: &str, index: usize) -> String {
-    let cleaned: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-    if cleaned.is_empty() { format!("Sheet{}", index + 1) } else { cleaned }
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    if cleaned.is_empty() {
+        format!("Sheet{}", index + 1)
+    } else {
+        cleaned
+    }
 }
 
 /// The tables as a workbook: tables with the same `sheet` go to one worksheet, one after
@@ -244,12 +378,22 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     use rust_xlsxwriter::{Format, FormatBorder, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| XlsxError(e.to_string());
     let mut book = Workbook::new();
-    let header = Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color(rust_xlsxwriter::Color::RGB(0xE8E8E8));
+    let header = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(rust_xlsxwriter::Color::RGB(0xE8E8E8));
     let cell = Format::new().set_border(FormatBorder::Thin);
     let title_format = Format::new().set_bold().set_font_size(14);
     let mut names: Vec<String> = Vec::new();
     for table in tables {
-        let name = sheet_name(if table.sheet.is_empty() { &table.title } else { &table.sheet }, names.len());
+        let name = sheet_name(
+            if table.sheet.is_empty() {
+                &table.title
+            } else {
+                &table.sheet
+            },
+            names.len(),
+        );
         if !names.contains(&name) {
             names.push(name);
         }
@@ -259,18 +403,31 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
         sheet.set_name(name).map_err(err)?;
         let mut row: u32 = 0;
         let mut widths: Vec<usize> = Vec::new();
-        for table in tables.iter().filter(|t| &sheet_name(if t.sheet.is_empty() { &t.title } else { &t.sheet }, index) == name) {
+        for table in tables.iter().filter(|t| {
+            &sheet_name(
+                if t.sheet.is_empty() {
+                    &t.title
+                } else {
+                    &t.sheet
+                },
+                index,
+            ) == name
+        }) {
             if row > 0 {
                 row += 1;
             }
-            sheet.write_string_with_format(row, 0, &table.title, &title_format).map_err(err)?;
+            sheet
+                .write_string_with_format(row, 0, &table.title, &title_format)
+                .map_err(err)?;
             row += 1;
             for line in &table.subtitle {
                 sheet.write_string(row, 0, line).map_err(err)?;
                 row += 1;
             }
             for (c, column) in table.columns.iter().enumerate() {
-                sheet.write_string_with_format(row, c as u16, &column.header, &header).map_err(err)?;
+                sheet
+                    .write_string_with_format(row, c as u16, &column.header, &header)
+                    .map_err(err)?;
             }
             if row == 1 + table.subtitle.len() as u32 {
                 sheet.set_freeze_panes(row + 1, 0).map_err(err)?;
@@ -279,14 +436,23 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
             for values in &table.rows {
                 for (c, (value, column)) in values.iter().zip(&table.columns).enumerate() {
                     match value.parse::<f64>() {
-                        Ok(number) if column.numeric => sheet.write_number_with_format(row, c as u16, number, &cell).map_err(err)?,
-                        _ => sheet.write_string_with_format(row, c as u16, value, &cell).map_err(err)?,
+                        Ok(number) if column.numeric => sheet
+                            .write_number_with_format(row, c as u16, number, &cell)
+                            .map_err(err)?,
+                        _ => sheet
+                            .write_string_with_format(row, c as u16, value, &cell)
+                            .map_err(err)?,
                     };
                     if widths.len() <= c {
                         widths.resize(c + 1, 0);
                     }
-                    let display: usize = value.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum();
-                    widths[c] = widths[c].max(display).max(column.header.chars().count() * 2);
+                    let display: usize = value
+                        .chars()
+                        .map(|ch| if ch.is_ascii() { 1 } else { 2 })
+                        .sum();
+                    widths[c] = widths[c]
+                        .max(display)
+                        .max(column.header.chars().count() * 2);
                 }
                 row += 1;
             }
@@ -296,7 +462,9 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
             }
         }
         for (c, width) in widths.iter().enumerate() {
-            sheet.set_column_width(c as u16, (*width as f64 + 2.0).min(60.0)).map_err(err)?;
+            sheet
+                .set_column_width(c as u16, (*width as f64 + 2.0).min(60.0))
+                .map_err(err)?;
         }
     }
     if names.is_empty() {
@@ -313,8 +481,22 @@ mod tests {
         Table {
             title: "电子商务运营（职工组）成绩公示".into(),
             subtitle: vec!["赛项组别：DS-ZG".into()],
-            columns: vec![Column::centered("名次"), Column::text("姓名"), Column::text("单位"), Column::number("总成绩")],
-            rows: (1..=rows).map(|i| vec![i.to_string(), format!("选手{i}"), "连云港职业技术学院".into(), "88.50".into()]).collect(),
+            columns: vec![
+                Column::centered("名次"),
+                Column::text("姓名"),
+                Column::text("单位"),
+                Column::number("总成绩"),
+            ],
+            rows: (1..=rows)
+                .map(|i| {
+                    vec![
+                        i.to_string(),
+                        format!("选手{i}"),
+                        "连云港职业技术学院".into(),
+                        "88.50".into(),
+                    ]
+                })
+                .collect(),
             closing: vec!["裁判签名：____________".into()],
             new_part,
             sheet: "公示".into(),
@@ -324,7 +506,15 @@ mod tests {
     fn page_labels(doc: &Document) -> Vec<String> {
         doc.pages
             .iter()
-            .filter_map(|p| p.items.iter().rev().find_map(|i| if let Item::Text(t) = i { Some(t.text.clone()) } else { None }))
+            .filter_map(|p| {
+                p.items.iter().rev().find_map(|i| {
+                    if let Item::Text(t) = i {
+                        Some(t.text.clone())
+                    } else {
+                        None
+                    }
+                })
+            })
             .collect()
     }
 
@@ -332,17 +522,33 @@ mod tests {
     fn long_tables_break_across_pages_and_repeat_the_header() {
         let doc = document("t", &A4_PORTRAIT, &[table(80, true)]);
         assert_eq!(doc.pages.len(), 3);
-        assert_eq!(page_labels(&doc), vec!["第 1 页 共 3 页", "第 2 页 共 3 页", "第 3 页 共 3 页"]);
+        assert_eq!(
+            page_labels(&doc),
+            vec!["第 1 页 共 3 页", "第 2 页 共 3 页", "第 3 页 共 3 页"]
+        );
         for page in &doc.pages {
-            assert!(page.items.iter().any(|i| matches!(i, Item::Text(t) if t.text == "单位")), "header on every page");
+            assert!(
+                page.items
+                    .iter()
+                    .any(|i| matches!(i, Item::Text(t) if t.text == "单位")),
+                "header on every page"
+            );
         }
-        assert!(doc.pages[2].items.iter().any(|i| matches!(i, Item::Text(t) if t.text.starts_with("裁判签名"))));
+        assert!(
+            doc.pages[2]
+                .items
+                .iter()
+                .any(|i| matches!(i, Item::Text(t) if t.text.starts_with("裁判签名")))
+        );
     }
 
     #[test]
     fn every_part_numbers_its_own_pages() {
         let doc = document("t", &A4_LANDSCAPE, &[table(3, true), table(3, true)]);
-        assert_eq!(page_labels(&doc), vec!["第 1 页 共 1 页", "第 1 页 共 1 页"]);
+        assert_eq!(
+            page_labels(&doc),
+            vec!["第 1 页 共 1 页", "第 1 页 共 1 页"]
+        );
         let flowing = document("t", &A4_LANDSCAPE, &[table(3, true), table(3, false)]);
         assert_eq!(flowing.pages.len(), 1);
     }
@@ -352,7 +558,11 @@ mod tests {
         let mut measure = Measure::new();
         let doc = document("t", &A4_PORTRAIT, &[table(5, true)]);
         for t in doc.texts() {
-            assert!(measure.text_width(t) <= A4_PORTRAIT.width - 2.0 * MARGIN, "{}", t.text);
+            assert!(
+                measure.text_width(t) <= A4_PORTRAIT.width - 2.0 * MARGIN,
+                "{}",
+                t.text
+            );
         }
     }
 

@@ -3,17 +3,24 @@
 //! Must not import egui or the file formats of `io`.
 
 pub mod audit;
+pub mod certificates;
 pub mod competition;
+pub mod device_key;
+pub mod faults;
+pub mod ledger;
+pub mod merge;
 pub mod people;
 pub mod schema;
 pub mod scores;
+pub mod units;
+pub mod workflow;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("数据库错误: {0}")]
+    #[error("{}", faults::describe(.0))]
     Sql(#[from] rusqlite::Error),
     #[error(
         "数据库文件由更新版本的 judgedesk 创建（结构版本 {found}，本程序支持到 {supported}），请使用新版本程序打开"
@@ -42,6 +49,11 @@ pub fn latest_version() -> i64 {
 /// Opens (creating if needed) a database file with the durability settings the app relies on,
 /// and migrates it to the latest schema.
 pub fn open(path: &Path) -> Result<Connection> {
+    open_with_keys(path, ledger::KeySource::from_environment())
+}
+
+/// `open`, sealing new rows with the key from `keys` instead of this laptop's key file.
+pub fn open_with_keys(path: &Path, keys: ledger::KeySource) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -49,6 +61,7 @@ pub fn open(path: &Path) -> Result<Connection> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     configure(&conn)?;
+    ledger::install(&conn, keys)?;
     migrate(&conn, Some(path))?;
     Ok(conn)
 }
@@ -57,6 +70,7 @@ pub fn open(path: &Path) -> Result<Connection> {
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
     configure(&conn)?;
+    ledger::install(&conn, ledger::KeySource::ephemeral())?;
     migrate(&conn, None)?;
     Ok(conn)
 }

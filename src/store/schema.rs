@@ -191,4 +191,200 @@ CREATE TABLE setting (
     value TEXT NOT NULL
 );
 "#,
+    // The venue workflow (issue 3): judges' submitted sheets, the chief judge's flag
+    // resolutions, the pool lifecycle history, and appeals.
+    r#"
+CREATE TABLE sheet_submission (
+    judge_id INTEGER NOT NULL REFERENCES account(id),
+    contestant_id INTEGER NOT NULL REFERENCES contestant(id),
+    pool_id INTEGER NOT NULL REFERENCES pool(id),
+    submitted_at TEXT NOT NULL,
+    PRIMARY KEY (judge_id, contestant_id)
+) WITHOUT ROWID;
+CREATE TABLE flag_resolution (
+    id INTEGER PRIMARY KEY,
+    pool_id INTEGER NOT NULL REFERENCES pool(id),
+    contestant_id INTEGER NOT NULL REFERENCES contestant(id),
+    criterion TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('accept', 'rescore')),
+    judge_values TEXT NOT NULL,
+    note TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+CREATE INDEX flag_resolution_pool ON flag_resolution(pool_id);
+CREATE TRIGGER flag_resolution_no_update BEFORE UPDATE ON flag_resolution
+BEGIN SELECT RAISE(ABORT, 'flag resolutions are append-only'); END;
+CREATE TRIGGER flag_resolution_no_delete BEFORE DELETE ON flag_resolution
+BEGIN SELECT RAISE(ABORT, 'flag resolutions are append-only'); END;
+CREATE TABLE pool_event (
+    id INTEGER PRIMARY KEY,
+    pool_id INTEGER NOT NULL REFERENCES pool(id),
+    state TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT
+);
+CREATE TRIGGER pool_event_no_update BEFORE UPDATE ON pool_event
+BEGIN SELECT RAISE(ABORT, 'pool events are append-only'); END;
+CREATE TRIGGER pool_event_no_delete BEFORE DELETE ON pool_event
+BEGIN SELECT RAISE(ABORT, 'pool events are append-only'); END;
+CREATE TABLE appeal (
+    id INTEGER PRIMARY KEY,
+    pool_id INTEGER NOT NULL REFERENCES pool(id),
+    leader TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    content TEXT NOT NULL,
+    outcome TEXT,
+    changes TEXT,
+    decided_at TEXT,
+    recorded_by TEXT NOT NULL
+);
+"#,
+    // The certificate register (issue 5): issued 荣誉证书 numbers with the text they were signed
+    // over, and the append-only log of issue, reprints and voids. A certificate is never
+    // deleted and changes only once, when it is voided.
+    r#"
+CREATE TABLE certificate (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    pool_id INTEGER NOT NULL REFERENCES pool(id),
+    contestant_id INTEGER NOT NULL REFERENCES contestant(id),
+    prize TEXT NOT NULL CHECK (prize IN ('first', 'second', 'third')),
+    sequence INTEGER NOT NULL,
+    holder_name TEXT NOT NULL,
+    salutation TEXT NOT NULL,
+    body TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    issued_on TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    voided_at TEXT,
+    void_reason TEXT,
+    UNIQUE (pool_id, prize, sequence)
+);
+CREATE UNIQUE INDEX certificate_one_valid ON certificate(pool_id, contestant_id) WHERE voided_at IS NULL;
+CREATE TRIGGER certificate_no_delete BEFORE DELETE ON certificate
+BEGIN SELECT RAISE(ABORT, 'certificates are never deleted, only voided'); END;
+CREATE TRIGGER certificate_only_voided BEFORE UPDATE ON certificate
+WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL
+    OR NEW.number IS NOT OLD.number OR NEW.pool_id IS NOT OLD.pool_id OR NEW.contestant_id IS NOT OLD.contestant_id
+    OR NEW.prize IS NOT OLD.prize OR NEW.sequence IS NOT OLD.sequence OR NEW.holder_name IS NOT OLD.holder_name
+    OR NEW.salutation IS NOT OLD.salutation OR NEW.body IS NOT OLD.body OR NEW.issuer IS NOT OLD.issuer
+    OR NEW.issued_on IS NOT OLD.issued_on OR NEW.signature IS NOT OLD.signature OR NEW.issued_at IS NOT OLD.issued_at
+BEGIN SELECT RAISE(ABORT, 'a certificate can only be voided, once'); END;
+CREATE TABLE certificate_log (
+    id INTEGER PRIMARY KEY,
+    certificate_id INTEGER NOT NULL REFERENCES certificate(id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('issue', 'reprint', 'void')),
+    layout TEXT,
+    reason TEXT
+);
+CREATE INDEX certificate_log_certificate ON certificate_log(certificate_id);
+CREATE TRIGGER certificate_log_no_update BEFORE UPDATE ON certificate_log
+BEGIN SELECT RAISE(ABORT, 'the certificate log is append-only'); END;
+CREATE TRIGGER certificate_log_no_delete BEFORE DELETE ON certificate_log
+BEGIN SELECT RAISE(ABORT, 'the certificate log is append-only'); END;
+"#,
+    // Tamper evidence (issue 6): every score, theory, audit and trusted-device row is sealed in
+    // the transaction that inserts it. A ledger link holds the hash of the row's content, the
+    // previous link's hash and this laptop's Ed25519 signature, computed by functions that
+    // `store::ledger::install` registers on each connection. Also: the keys of other laptops
+    // this database trusts, and conflicts found when merging another laptop's bundle. Rows that
+    // an older file already holds are sealed at the end, in insertion order.
+    r#"
+CREATE TABLE ledger (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    row_id INTEGER NOT NULL,
+    row_hash TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    UNIQUE (kind, row_id)
+);
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE VIEW ledger_feed AS SELECT kind, row_id, row_hash FROM ledger;
+CREATE TRIGGER ledger_feed_seal INSTEAD OF INSERT ON ledger_feed
+BEGIN
+    INSERT INTO ledger (kind, row_id, row_hash, prev_hash, hash, signer, signature)
+    SELECT NEW.kind, NEW.row_id, NEW.row_hash, prev, link, signer, judgedesk_sign(link)
+    FROM (SELECT prev, signer, judgedesk_chain_hash(prev, NEW.kind, NEW.row_id, NEW.row_hash, signer) AS link
+          FROM (SELECT coalesce((SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1),
+                                '0000000000000000000000000000000000000000000000000000000000000000') AS prev,
+                       judgedesk_signer() AS signer));
+END;
+
+CREATE TABLE trusted_device (
+    id INTEGER PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+);
+CREATE INDEX trusted_device_key ON trusted_device(public_key);
+CREATE TRIGGER trusted_device_no_update BEFORE UPDATE ON trusted_device
+BEGIN SELECT RAISE(ABORT, 'trusted devices are append-only'); END;
+CREATE TRIGGER trusted_device_no_delete BEFORE DELETE ON trusted_device
+BEGIN SELECT RAISE(ABORT, 'trusted devices are append-only'); END;
+
+CREATE TABLE merge_conflict (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contestant_id INTEGER NOT NULL REFERENCES contestant(id),
+    criterion_id INTEGER NOT NULL REFERENCES criterion(id),
+    judge_id INTEGER NOT NULL REFERENCES account(id),
+    local_uid TEXT NOT NULL,
+    local_value INTEGER,
+    incoming_value INTEGER,
+    incoming_entered_at TEXT NOT NULL,
+    incoming_entered_by TEXT NOT NULL,
+    incoming_device TEXT NOT NULL,
+    incoming_supersedes TEXT,
+    detected_at TEXT NOT NULL,
+    resolved_at TEXT,
+    resolved_by TEXT,
+    resolution TEXT CHECK (resolution IN ('local', 'incoming'))
+);
+
+CREATE TRIGGER score_entry_seal AFTER INSERT ON score_entry
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('score', NEW.id, judgedesk_row_hash('score',
+        NEW.id, NEW.uid, NEW.contestant_id, NEW.criterion_id, NEW.judge_id, NEW.value, NEW.entered_at,
+        NEW.entered_by, NEW.device, NEW.source, NEW.supersedes));
+END;
+CREATE TRIGGER theory_entry_seal AFTER INSERT ON theory_entry
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('theory', NEW.id, judgedesk_row_hash('theory',
+        NEW.id, NEW.contestant_id, NEW.value, NEW.entered_at, NEW.entered_by, NEW.source));
+END;
+CREATE TRIGGER audit_seal AFTER INSERT ON audit
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('audit', NEW.id, judgedesk_row_hash('audit',
+        NEW.id, NEW.at, NEW.actor, NEW.action, NEW.pool, NEW.contestant_id, NEW.subject, NEW.old_value,
+        NEW.new_value, NEW.reason));
+END;
+CREATE TRIGGER trusted_device_seal AFTER INSERT ON trusted_device
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('device', NEW.id, judgedesk_row_hash('device',
+        NEW.id, NEW.public_key, NEW.name, NEW.added_at, NEW.added_by));
+END;
+
+INSERT INTO ledger_feed (kind, row_id, row_hash)
+SELECT 'audit', id, judgedesk_row_hash('audit', id, at, actor, action, pool, contestant_id, subject, old_value, new_value, reason)
+FROM audit ORDER BY id;
+INSERT INTO ledger_feed (kind, row_id, row_hash)
+SELECT 'score', id, judgedesk_row_hash('score', id, uid, contestant_id, criterion_id, judge_id, value, entered_at, entered_by, device, source, supersedes)
+FROM score_entry ORDER BY id;
+INSERT INTO ledger_feed (kind, row_id, row_hash)
+SELECT 'theory', id, judgedesk_row_hash('theory', id, contestant_id, value, entered_at, entered_by, source)
+FROM theory_entry ORDER BY id;
+"#,
 ];

@@ -1,137 +1,1092 @@
-//! The application state: the open database, a results snapshot recomputed only when data
-//! changes, the selected pool, and the actions views push.
+//! The application state: the open database, the signed-in person, a snapshot of the data
+//! (`ops::workflow::Desk`) reloaded only when data changes, the screen and pool open, and
+//! the actions views push. Slow work (PIN hashing, reloads, the draw) runs on a thread that
+//! borrows the connection; actions that need the database wait until it is back.
 
-use super::results_view::{self, ResultLine};
-use super::text;
-use crate::ops::results::{self, Results};
+use super::{audit_view, charts, chief, coordinator, grid, results_view, signin, supervisor, text};
+use crate::core::model::{PoolKey, PoolSettings, Role, Status};
+use crate::core::score::Hundredths;
+use crate::ops::accounts::SignIn;
+use crate::ops::admin::ContestantEdit;
+use crate::ops::results::{PoolResults, Results};
+use crate::ops::workflow::{self, AccountView, AppealChange, Desk};
+use crate::ops::{self, Actor, OpsError};
+use crate::store::workflow::AuditFilter;
 use rusqlite::Connection;
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Signed-in people are signed out after this long without input.
+pub const IDLE_LIMIT: Duration = Duration::from_secs(10 * 60);
+const STORAGE_SCREEN: &str = "judgedesk.last_screen";
+
+/// The screens; which ones a person sees depends on their role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Grid,
+    Progress,
+    Flags,
+    Oversight,
+    CheckIn,
+    People,
+    Accounts,
+    Settings,
+    Results,
+    Charts,
+    Audit,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 11] = [
+        Screen::Grid,
+        Screen::Progress,
+        Screen::Flags,
+        Screen::Oversight,
+        Screen::CheckIn,
+        Screen::People,
+        Screen::Accounts,
+        Screen::Settings,
+        Screen::Results,
+        Screen::Charts,
+        Screen::Audit,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Screen::Grid => text::SCREEN_GRID,
+            Screen::Progress => text::SCREEN_PROGRESS,
+            Screen::Flags => text::SCREEN_FLAGS,
+            Screen::Oversight => text::SCREEN_OVERSIGHT,
+            Screen::CheckIn => text::SCREEN_CHECKIN,
+            Screen::People => text::SCREEN_PEOPLE,
+            Screen::Accounts => text::SCREEN_ACCOUNTS,
+            Screen::Settings => text::SCREEN_SETTINGS,
+            Screen::Results => text::SCREEN_RESULTS,
+            Screen::Charts => text::SCREEN_CHARTS,
+            Screen::Audit => text::SCREEN_AUDIT,
+        }
+    }
+
+    fn code(self) -> String {
+        format!("{self:?}")
+    }
+
+    fn from_code(code: &str) -> Option<Screen> {
+        Screen::ALL.iter().copied().find(|s| s.code() == code)
+    }
+
+    /// The screens a role may open, the first being where they start.
+    pub fn for_role(role: Role) -> &'static [Screen] {
+        match role {
+            Role::Judge => &[Screen::Grid],
+            Role::Chief => &[
+                Screen::Progress,
+                Screen::Flags,
+                Screen::Results,
+                Screen::Charts,
+            ],
+            Role::Supervisor => &[
+                Screen::Oversight,
+                Screen::Results,
+                Screen::Charts,
+                Screen::Audit,
+            ],
+            Role::Coordinator => &[
+                Screen::CheckIn,
+                Screen::People,
+                Screen::Accounts,
+                Screen::Settings,
+                Screen::Results,
+                Screen::Charts,
+                Screen::Audit,
+            ],
+        }
+    }
+}
+
+/// The signed-in person.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub account: AccountView,
+    pub actor: Actor,
+    last_activity: Instant,
+}
+
+impl Session {
+    pub fn role(&self) -> Role {
+        self.account.role
+    }
+
+    /// Judges and chief judges see their assigned pools; the others see every pool.
+    pub fn sees_pool(&self, pool_id: i64) -> bool {
+        match self.account.role {
+            Role::Judge | Role::Chief => self.account.pools.contains(&pool_id),
+            Role::Coordinator | Role::Supervisor => true,
+        }
+    }
+}
 
 /// What a person asked for, applied after the frame is drawn.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Show another pool.
+    /// Try a PIN for an account.
+    SignIn { name: String, pin: String },
+    /// First start: create the coordinator account and sign in.
+    CreateFirstCoordinator { name: String, pin: String },
+    /// Back to the sign-in screen.
+    SignOut,
+    /// Open another screen.
+    Open(Screen),
+    /// Show another pool (index into the results' pools).
     SelectPool(usize),
     /// Reload everything from the database.
     Reload,
+    /// A judge's value for one cell of their grid.
+    SaveScore {
+        pool: PoolKey,
+        contestant: i64,
+        workstation: u32,
+        criterion: String,
+        value: Hundredths,
+    },
+    /// A judge submits (freezes) rows of their sheet.
+    Submit {
+        pool: PoolKey,
+        contestants: Vec<i64>,
+    },
+    /// The chief judge reopens a judge's submitted rows.
+    Reopen {
+        pool: PoolKey,
+        judge: i64,
+        contestant: Option<i64>,
+        reason: String,
+    },
+    /// The chief judge accepts a spread flag's values.
+    AcceptFlag {
+        pool: PoolKey,
+        contestant: i64,
+        criterion: String,
+        note: String,
+    },
+    /// The chief judge withdraws one judge's value for re-scoring.
+    Rescore {
+        pool: PoolKey,
+        contestant: i64,
+        criterion: String,
+        judge: i64,
+        reason: String,
+    },
+    /// The chief judge locks a pool.
+    Lock(PoolKey),
+    /// The chief judge and the supervisor unlock a pool.
+    Unlock {
+        pool: PoolKey,
+        supervisor: String,
+        pin: String,
+        reason: String,
+    },
+    /// The supervisor confirms and decrypts a locked pool.
+    Decrypt(PoolKey),
+    /// The supervisor publishes a pool's results.
+    Publish(PoolKey),
+    /// The supervisor makes a pool's results final.
+    Finalize(PoolKey),
+    /// The supervisor records an appeal.
+    RecordAppeal {
+        pool: PoolKey,
+        leader: String,
+        unit: String,
+        received_at: String,
+        content: String,
+    },
+    /// The supervisor records a score change an appeal caused.
+    AppealChange { appeal: i64, change: AppealChange },
+    /// The supervisor closes an appeal with its outcome.
+    DecideAppeal { appeal: i64, outcome: String },
+    /// The coordinator marks a contestant at check-in.
+    CheckIn { contestant: i64, status: Status },
+    /// The coordinator runs the draw of a pool.
+    Draw(PoolKey),
+    /// Redo the recorded draw and compare.
+    VerifyDraw(PoolKey),
+    /// Write the mapping sheets next to the database.
+    WriteSheets(PoolKey),
+    /// Show one full ID number (logged).
+    RevealId(i64),
+    /// Correct a contestant's registration facts.
+    EditContestant {
+        contestant: i64,
+        edit: ContestantEdit,
+    },
+    /// Rename a unit.
+    RenameUnit { unit: i64, name: String },
+    /// Create an account.
+    AddUser {
+        name: String,
+        role: Role,
+        pin: String,
+        pools: Vec<PoolKey>,
+    },
+    /// Assign an account's pools.
+    SetPools { name: String, pools: Vec<PoolKey> },
+    /// Unlock an account, optionally with a new PIN.
+    ResetAccount { name: String, pin: Option<String> },
+    /// Save a pool's venue and settings.
+    SaveSettings {
+        pool: PoolKey,
+        venue: Option<i64>,
+        settings: PoolSettings,
+    },
+    /// Load the audit log with a filter.
+    LoadAudit(AuditFilter),
+}
+
+/// What a slow job brings back with the connection.
+#[derive(Default)]
+struct JobOutput {
+    signin: Option<(String, ops::Result<SignIn>)>,
+    message: Option<Result<String, String>>,
+    desk: Option<Result<Desk, String>>,
+}
+
+type JobFn = Box<dyn FnOnce(&Connection) -> JobOutput + Send>;
+
+/// The per-screen state (what is typed, selected, or open), kept across frames.
+#[derive(Default)]
+struct Screens {
+    signin: signin::SignInScreen,
+    grid: grid::GridScreen,
+    chief: chief::ChiefScreen,
+    supervisor: supervisor::SupervisorScreen,
+    coordinator: coordinator::CoordinatorScreen,
+    audit: audit_view::AuditScreen,
+    charts: charts::ChartsScreen,
+    results_lines: Vec<results_view::ResultLine>,
 }
 
 pub struct JudgeDeskApp {
-    conn: Connection,
+    conn: Option<Connection>,
+    job: Option<JoinHandle<(Connection, JobOutput)>>,
+    deferred: Vec<Action>,
+    repaint: Option<egui::Context>,
     db_label: String,
-    results: Results,
+    db_dir: PathBuf,
+    desk: Desk,
+    needs_first_account: bool,
+    session: Option<Session>,
+    screen: Screen,
+    last_screen: Option<Screen>,
     selected: usize,
-    lines: Vec<ResultLine>,
-    error: Option<String>,
+    screens: Screens,
+    status: Option<(String, bool)>,
     actions: Vec<Action>,
+    idle_limit: Duration,
+}
+
+fn error_text(e: OpsError) -> String {
+    match e {
+        OpsError::Refused(problems) => problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("；"),
+        other => other.to_string(),
+    }
 }
 
 impl JudgeDeskApp {
+    /// Opens the window's state on a database (loads the first snapshot before the first frame).
     pub fn new(conn: Connection, db_label: String) -> JudgeDeskApp {
+        let db_dir = PathBuf::from(&db_label)
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default();
         let mut app = JudgeDeskApp {
-            conn,
+            conn: None,
+            job: None,
+            deferred: Vec::new(),
+            repaint: None,
             db_label,
-            results: Results::default(),
+            db_dir,
+            desk: Desk::default(),
+            needs_first_account: false,
+            session: None,
+            screen: Screen::Results,
+            last_screen: None,
             selected: 0,
-            lines: Vec::new(),
-            error: None,
+            screens: Screens::default(),
+            status: None,
             actions: Vec::new(),
+            idle_limit: IDLE_LIMIT,
         };
-        app.reload();
+        match workflow::load_desk(&conn) {
+            Ok(desk) => app.desk = desk,
+            Err(e) => app.status = Some((error_text(e), true)),
+        }
+        app.needs_first_account = ops::admin::needs_first_account(&conn).unwrap_or(false);
+        app.conn = Some(conn);
+        app.rebuild_views();
         app
     }
 
+    /// For tests and the command line's demo: the app already signed in as `name` (no PIN).
+    pub fn signed_in(conn: Connection, db_label: String, name: &str) -> JudgeDeskApp {
+        let mut app = JudgeDeskApp::new(conn, db_label);
+        if let Some(account) = app.desk.accounts.iter().find(|a| a.name == name).cloned() {
+            app.start_session(account);
+        }
+        app
+    }
+
+    /// Restores the last screen remembered by eframe.
+    pub fn restore(&mut self, storage: Option<&dyn eframe::Storage>) {
+        if let Some(storage) = storage {
+            let code: Option<String> = eframe::get_value(storage, STORAGE_SCREEN);
+            self.last_screen = code.as_deref().and_then(Screen::from_code);
+        }
+    }
+
     pub fn results(&self) -> &Results {
-        &self.results
+        &self.desk.results
+    }
+
+    pub fn desk(&self) -> &Desk {
+        &self.desk
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn status(&self) -> Option<&(String, bool)> {
+        self.status.as_ref()
+    }
+
+    /// Is slow work running (the database lent to a thread)?
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some() || !self.deferred.is_empty()
     }
 
     pub fn selected_pool(&self) -> Option<&str> {
-        self.results
-            .pools
-            .get(self.selected)
-            .map(|p| p.info.key.event.as_str())
+        self.current_pool().map(|p| p.info.key.event.as_str())
     }
 
-    pub fn lines(&self) -> &[ResultLine] {
-        &self.lines
+    pub fn lines(&self) -> &[results_view::ResultLine] {
+        &self.screens.results_lines
+    }
+
+    pub fn grid(&self) -> &grid::GridScreen {
+        &self.screens.grid
     }
 
     pub fn push(&mut self, action: Action) {
         self.actions.push(action);
     }
 
-    fn reload(&mut self) {
-        match results::compute(&self.conn) {
-            Ok(results) => {
-                self.results = results;
-                self.error = None;
-            }
-            Err(e) => self.error = Some(e.to_string()),
-        }
-        self.selected = self
-            .selected
-            .min(self.results.pools.len().saturating_sub(1));
-        self.rebuild_lines();
+    /// Tests shorten the idle timeout.
+    pub fn set_idle_limit(&mut self, limit: Duration) {
+        self.idle_limit = limit;
     }
 
-    fn rebuild_lines(&mut self) {
-        self.lines = match self.results.pools.get(self.selected) {
-            Some(pool) => results_view::lines(&self.results, pool),
-            None => Vec::new(),
+    fn current_pool(&self) -> Option<&PoolResults> {
+        self.desk.results.pools.get(self.selected)
+    }
+
+    fn visible_pools(&self) -> Vec<usize> {
+        let Some(session) = &self.session else {
+            return Vec::new();
         };
+        self.desk
+            .results
+            .pools
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| session.sees_pool(p.info.id))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn start_session(&mut self, account: AccountView) {
+        let actor = Actor {
+            name: account.name.clone(),
+            role: account.role,
+            account_id: Some(account.id),
+        };
+        let screens = Screen::for_role(account.role);
+        self.screen = match self.last_screen {
+            Some(s) if screens.contains(&s) => s,
+            _ => screens[0],
+        };
+        self.session = Some(Session {
+            account,
+            actor,
+            last_activity: Instant::now(),
+        });
+        self.screens = Screens::default();
+        let visible = self.visible_pools();
+        if !visible.contains(&self.selected) {
+            self.selected = visible.first().copied().unwrap_or(0);
+        }
+        self.status = None;
+        self.rebuild_views();
+    }
+
+    fn sign_out(&mut self, message: Option<String>) {
+        self.session = None;
+        self.screens = Screens::default();
+        self.status = message.map(|m| (m, false));
+    }
+
+    /// Rebuilds what the open screen draws from the snapshot (after data or selection change).
+    fn rebuild_views(&mut self) {
+        let Some(session) = &self.session else { return };
+        let Some(pool) = self.desk.results.pools.get(self.selected) else {
+            self.screens.results_lines.clear();
+            return;
+        };
+        let flow = self.desk.flow(pool.info.id).cloned().unwrap_or_default();
+        match session.role() {
+            Role::Judge => {
+                self.screens
+                    .grid
+                    .rebuild(&self.desk.results, pool, &flow, session.account.id)
+            }
+            Role::Chief => self.screens.chief.rebuild(&self.desk, pool, &flow),
+            _ => {}
+        }
+        let show_names = results_view::names_visible(session.role(), pool.info.state);
+        self.screens.results_lines = results_view::lines(&self.desk.results, pool, show_names);
+        self.screens.charts.rebuild(&self.desk.results, pool, &flow);
+        if session.role() == Role::Coordinator {
+            self.screens.coordinator.rebuild(&self.desk, pool);
+        }
+    }
+
+    // ---- jobs ---------------------------------------------------------------------------
+
+    fn spawn(&mut self, job: JobFn) {
+        let Some(conn) = self.conn.take() else { return };
+        let ctx = self.repaint.clone();
+        self.job = Some(std::thread::spawn(move || {
+            let output = job(&conn);
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+            (conn, output)
+        }));
+    }
+
+    /// A reload on the worker thread.
+    fn reload_later(&mut self) {
+        self.spawn(Box::new(|conn| JobOutput {
+            desk: Some(workflow::load_desk(conn).map_err(error_text)),
+            ..Default::default()
+        }));
+    }
+
+    fn poll_job(&mut self) {
+        if !self.job.as_ref().is_some_and(|h| h.is_finished()) {
+            return;
+        }
+        let Some(handle) = self.job.take() else {
+            return;
+        };
+        match handle.join() {
+            Ok((conn, output)) => {
+                self.needs_first_account = ops::admin::needs_first_account(&conn).unwrap_or(false);
+                self.conn = Some(conn);
+                self.finish_job(output);
+            }
+            Err(_) => {
+                self.status = Some(("后台任务意外中止，请重新启动程序".into(), true));
+            }
+        }
+        for action in std::mem::take(&mut self.deferred) {
+            self.apply(action);
+        }
+    }
+
+    fn finish_job(&mut self, output: JobOutput) {
+        if let Some(message) = output.message {
+            self.status = Some(match message {
+                Ok(m) => (m, false),
+                Err(m) => (m, true),
+            });
+        }
+        if let Some(desk) = output.desk {
+            match desk {
+                Ok(desk) => {
+                    self.desk = desk;
+                    if let Some(session) = &mut self.session {
+                        if let Some(account) = self
+                            .desk
+                            .accounts
+                            .iter()
+                            .find(|a| a.id == session.account.id)
+                        {
+                            session.account = account.clone();
+                        }
+                    }
+                }
+                Err(e) => self.status = Some((e, true)),
+            }
+            self.rebuild_views();
+        }
+        if let Some((name, outcome)) = output.signin {
+            match outcome {
+                Ok(SignIn::Accepted(account)) => {
+                    let view = self
+                        .desk
+                        .accounts
+                        .iter()
+                        .find(|a| a.id == account.id)
+                        .cloned()
+                        .unwrap_or(AccountView {
+                            id: account.id,
+                            name: account.name.clone(),
+                            role: account.role,
+                            failed_attempts: 0,
+                            locked: false,
+                            pools: account.pools.clone(),
+                        });
+                    self.screens.signin.clear();
+                    self.start_session(view);
+                }
+                Ok(other) => {
+                    let message = match other {
+                        SignIn::WrongPin { failures } => text::wrong_pin(failures),
+                        SignIn::Wait(s) => text::wait_seconds(s),
+                        SignIn::Locked => text::ACCOUNT_LOCKED.to_string(),
+                        SignIn::UnknownAccount => text::UNKNOWN_ACCOUNT.to_string(),
+                        SignIn::Accepted(_) => String::new(),
+                    };
+                    self.screens.signin.failed(&name, message);
+                }
+                Err(e) => self.screens.signin.failed(&name, error_text(e)),
+            }
+        }
+    }
+
+    // ---- actions ------------------------------------------------------------------------
+
+    fn actor(&self) -> Option<Actor> {
+        self.session.as_ref().map(|s| s.actor.clone())
+    }
+
+    /// Runs a quick action on the connection, shows its outcome, then reloads on the worker.
+    fn quick(&mut self, run: impl FnOnce(&Connection, &Actor) -> ops::Result<String>) {
+        let (Some(conn), Some(actor)) = (self.conn.as_ref(), self.actor()) else {
+            return;
+        };
+        match run(conn, &actor) {
+            Ok(message) => self.status = Some((message, false)),
+            Err(e) => self.status = Some((error_text(e), true)),
+        }
+        self.reload_later();
+    }
+
+    /// Runs a slow action on the worker thread, then reloads there too.
+    fn slow(
+        &mut self,
+        run: impl FnOnce(&Connection, &Actor) -> ops::Result<String> + Send + 'static,
+    ) {
+        let Some(actor) = self.actor() else { return };
+        self.spawn(Box::new(move |conn| JobOutput {
+            message: Some(run(conn, &actor).map_err(error_text)),
+            desk: Some(workflow::load_desk(conn).map_err(error_text)),
+            ..Default::default()
+        }));
     }
 
     fn apply(&mut self, action: Action) {
+        let needs_db = !matches!(
+            action,
+            Action::Open(_) | Action::SelectPool(_) | Action::SignOut
+        );
+        if needs_db && self.conn.is_none() {
+            self.deferred.push(action);
+            return;
+        }
         match action {
-            Action::SelectPool(index) => {
-                if index < self.results.pools.len() {
-                    self.selected = index;
-                    self.rebuild_lines();
+            Action::SignIn { name, pin } => {
+                self.spawn(Box::new(move |conn| JobOutput {
+                    signin: Some((name.clone(), ops::accounts::sign_in(conn, &name, &pin))),
+                    desk: Some(workflow::load_desk(conn).map_err(error_text)),
+                    ..Default::default()
+                }));
+            }
+            Action::CreateFirstCoordinator { name, pin } => {
+                self.spawn(Box::new(move |conn| {
+                    let created = ops::admin::create_first_coordinator(conn, &name, &pin);
+                    let signin = match created {
+                        Ok(_) => ops::accounts::sign_in(conn, &name, &pin),
+                        Err(e) => Err(e),
+                    };
+                    JobOutput {
+                        signin: Some((name.clone(), signin)),
+                        desk: Some(workflow::load_desk(conn).map_err(error_text)),
+                        ..Default::default()
+                    }
+                }));
+            }
+            Action::SignOut => self.sign_out(None),
+            Action::Open(screen) => {
+                let allowed = self
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| Screen::for_role(s.role()).contains(&screen));
+                if allowed {
+                    self.screen = screen;
+                    self.last_screen = Some(screen);
+                    self.rebuild_views();
                 }
             }
-            Action::Reload => self.reload(),
+            Action::SelectPool(index) => {
+                if self.visible_pools().contains(&index) {
+                    self.selected = index;
+                    self.screens.grid.reset_cursor();
+                    self.rebuild_views();
+                }
+            }
+            Action::Reload => self.reload_later(),
+            Action::SaveScore {
+                pool,
+                contestant,
+                workstation,
+                criterion,
+                value,
+            } => self.save_score(pool, contestant, workstation, criterion, value),
+            Action::Submit { pool, contestants } => self.quick(move |conn, actor| {
+                let n = workflow::submit(conn, actor, &pool, &contestants)?;
+                Ok(format!("已提交 {n} 名选手的评分"))
+            }),
+            Action::Reopen {
+                pool,
+                judge,
+                contestant,
+                reason,
+            } => self.quick(move |conn, actor| {
+                let n = workflow::reopen(conn, actor, &pool, judge, contestant, &reason)?;
+                Ok(format!("已退回 {n} 名选手的评分"))
+            }),
+            Action::AcceptFlag {
+                pool,
+                contestant,
+                criterion,
+                note,
+            } => self.quick(move |conn, actor| {
+                workflow::accept_flag(conn, actor, &pool, contestant, &criterion, &note)?;
+                Ok(format!("已接受 {criterion} 的评分差异"))
+            }),
+            Action::Rescore {
+                pool,
+                contestant,
+                criterion,
+                judge,
+                reason,
+            } => self.quick(move |conn, actor| {
+                workflow::request_rescore(
+                    conn, actor, &pool, contestant, &criterion, judge, &reason,
+                )?;
+                Ok(format!("已要求重评 {criterion}"))
+            }),
+            Action::Lock(pool) => self.quick(move |conn, actor| {
+                workflow::lock(conn, actor, &pool)?;
+                Ok(format!("{pool} 已锁定"))
+            }),
+            Action::Unlock {
+                pool,
+                supervisor,
+                pin,
+                reason,
+            } => self.slow(move |conn, actor| {
+                workflow::unlock(conn, actor, &pool, &supervisor, &pin, &reason)?;
+                Ok(format!("{pool} 已解锁"))
+            }),
+            Action::Decrypt(pool) => self.quick(move |conn, actor| {
+                workflow::confirm_and_decrypt(conn, actor, &pool)?;
+                Ok(format!("{pool} 已确认并解密"))
+            }),
+            Action::Publish(pool) => self.quick(move |conn, actor| {
+                workflow::publish(conn, actor, &pool)?;
+                Ok(format!("{pool} 已公示"))
+            }),
+            Action::Finalize(pool) => self.quick(move |conn, actor| {
+                workflow::finalize(conn, actor, &pool)?;
+                Ok(format!("{pool} 已定稿"))
+            }),
+            Action::RecordAppeal {
+                pool,
+                leader,
+                unit,
+                received_at,
+                content,
+            } => self.quick(move |conn, actor| {
+                let id = workflow::record_appeal(
+                    conn,
+                    actor,
+                    &pool,
+                    &leader,
+                    &unit,
+                    &received_at,
+                    &content,
+                )?;
+                Ok(format!("已登记申诉 #{id}"))
+            }),
+            Action::AppealChange { appeal, change } => self.quick(move |conn, actor| {
+                workflow::apply_appeal_change(conn, actor, appeal, &change)?;
+                Ok(format!("申诉 #{appeal} 的改分已记录，名次已重新计算"))
+            }),
+            Action::DecideAppeal { appeal, outcome } => self.quick(move |conn, actor| {
+                workflow::decide_appeal(conn, actor, appeal, &outcome)?;
+                Ok(format!("申诉 #{appeal} 已处理"))
+            }),
+            Action::CheckIn { contestant, status } => self.quick(move |conn, actor| {
+                ops::draw::check_in(conn, actor, contestant, status)?;
+                Ok(format!("检录：{}", status.label()))
+            }),
+            Action::Draw(pool) => self.slow(move |conn, actor| {
+                let seed = ops::draw::fresh_seed();
+                let n = ops::draw::run_draw(conn, actor, &pool, &seed)?;
+                Ok(format!("{pool} 抽签完成：{n} 人"))
+            }),
+            Action::VerifyDraw(pool) => self.quick(move |conn, _| {
+                Ok(match ops::draw::verify_draw(conn, &pool)? {
+                    Some(true) => text::DRAW_VERIFIED.to_string(),
+                    Some(false) => text::DRAW_MISMATCH.to_string(),
+                    None => text::DRAW_NO_SEED.to_string(),
+                })
+            }),
+            Action::WriteSheets(pool) => {
+                let dir = self.db_dir.join("对照表");
+                self.slow(move |conn, actor| {
+                    ops::draw::write_mapping_sheets(conn, actor, &pool, &dir)?;
+                    Ok(text::sheets_written(&dir.display().to_string()))
+                })
+            }
+            Action::RevealId(contestant) => {
+                let (Some(conn), Some(actor)) = (self.conn.as_ref(), self.actor()) else {
+                    return;
+                };
+                match ops::admin::reveal_id_number(conn, &actor, contestant) {
+                    Ok(number) => self.screens.coordinator.revealed(contestant, number),
+                    Err(e) => self.status = Some((error_text(e), true)),
+                }
+            }
+            Action::EditContestant { contestant, edit } => self.quick(move |conn, actor| {
+                ops::admin::edit_contestant(conn, actor, contestant, &edit)?;
+                Ok(format!("已修改 {}", edit.name))
+            }),
+            Action::RenameUnit { unit, name } => self.quick(move |conn, actor| {
+                ops::admin::rename_unit(conn, actor, unit, &name)?;
+                Ok(format!("单位已改名为 {name}"))
+            }),
+            Action::AddUser {
+                name,
+                role,
+                pin,
+                pools,
+            } => self.slow(move |conn, actor| {
+                ops::accounts::add_user(conn, actor, &name, role, &pin, &pools)?;
+                Ok(format!("已新建账号 {name}"))
+            }),
+            Action::SetPools { name, pools } => self.quick(move |conn, actor| {
+                ops::admin::set_account_pools(conn, actor, &name, &pools)?;
+                Ok(format!("已更新 {name} 的赛项组别"))
+            }),
+            Action::ResetAccount { name, pin } => self.slow(move |conn, actor| {
+                ops::accounts::reset_account(conn, actor, &name, pin.as_deref())?;
+                Ok(format!("账号 {name} 已解锁"))
+            }),
+            Action::SaveSettings {
+                pool,
+                venue,
+                settings,
+            } => self.quick(move |conn, actor| {
+                ops::admin::update_pool_settings(conn, actor, &pool, venue, &settings)?;
+                Ok(format!("{pool} 设置已保存"))
+            }),
+            Action::LoadAudit(filter) => {
+                let Some(conn) = self.conn.as_ref() else {
+                    return;
+                };
+                let rows = workflow::audit_log(conn, &filter);
+                let actors = workflow::audit_actors(conn).unwrap_or_default();
+                match rows {
+                    Ok(rows) => self.screens.audit.loaded(filter, rows, actors),
+                    Err(e) => self.status = Some((error_text(e), true)),
+                }
+            }
         }
     }
 
-    /// Draws the whole window into `ui`, then applies what the person asked for.
-    pub fn ui(&mut self, ui: &mut egui::Ui) {
+    /// Saves one value at once (committed before the grid shows it saved) and updates the
+    /// cached results of that pool only: no reload.
+    fn save_score(
+        &mut self,
+        pool: PoolKey,
+        contestant: i64,
+        workstation: u32,
+        criterion: String,
+        value: Hundredths,
+    ) {
+        let (Some(conn), Some(session)) = (self.conn.as_ref(), self.session.as_ref()) else {
+            return;
+        };
+        let device = ops::setup::device_label(conn).unwrap_or_else(|_| "本机".into());
+        let input = ops::scoring::ScoreInput {
+            pool,
+            judge: session.account.name.clone(),
+            contestant: ops::scoring::ContestantRef::Workstation(workstation),
+            criterion: criterion.clone(),
+            value,
+        };
+        match ops::scoring::enter_score(conn, &session.actor, &device, &input) {
+            Ok(receipt) => {
+                self.desk.results.apply_score(
+                    receipt.pool_id,
+                    receipt.contestant_id,
+                    &receipt.criterion,
+                    receipt.judge_id,
+                    Some(receipt.value),
+                );
+                self.screens.grid.saved(contestant, &criterion, value);
+                self.status = Some((
+                    text::saved_value(workstation, &criterion, &value.to_short()),
+                    false,
+                ));
+            }
+            Err(e) => {
+                let message = error_text(e);
+                self.screens
+                    .grid
+                    .failed(contestant, &criterion, message.clone());
+                self.status = Some((message, true));
+            }
+        }
+    }
+
+    // ---- drawing ------------------------------------------------------------------------
+
+    fn track_idle(&mut self, ui: &egui::Ui) {
+        let active =
+            ui.input(|i| !i.events.is_empty() || i.pointer.is_moving() || i.pointer.any_down());
+        let limit = self.idle_limit;
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if active {
+            session.last_activity = Instant::now();
+        }
+        let idle = session.last_activity.elapsed();
+        if idle >= limit {
+            self.sign_out(Some(text::IDLE_SIGNED_OUT.to_string()));
+        } else {
+            ui.ctx()
+                .request_repaint_after((limit - idle).min(Duration::from_secs(5)));
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong(text::WINDOW_TITLE);
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button(text::RELOAD).clicked() {
-                        self.actions.push(Action::Reload);
+                if let Some(session) = &self.session {
+                    ui.separator();
+                    for &screen in Screen::for_role(session.role()) {
+                        if ui
+                            .selectable_label(self.screen == screen, screen.label())
+                            .clicked()
+                        {
+                            self.actions.push(Action::Open(screen));
+                        }
                     }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if let Some(session) = &self.session {
+                        if ui.button(text::SIGN_OUT).clicked() {
+                            self.actions.push(Action::SignOut);
+                        }
+                        ui.label(text::signed_in_as(
+                            &session.account.name,
+                            session.role().label(),
+                        ));
+                        if ui.button(text::RELOAD).clicked() {
+                            self.actions.push(Action::Reload);
+                        }
+                    }
+                    if self.is_busy() {
+                        ui.spinner();
+                        ui.weak(text::WORKING);
+                    }
+                });
+            });
+        });
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if let Some((message, is_error)) = &self.status {
+                    let color = if *is_error {
+                        ui.visuals().error_fg_color
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.colored_label(color, message);
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.weak(format!("{} {}", text::DATABASE, self.db_label));
                 });
             });
         });
-        egui::Panel::left("pools").resizable(false).show(ui, |ui| {
-            ui.heading(text::POOLS);
-            ui.add_space(4.0);
-            for (index, pool) in self.results.pools.iter().enumerate() {
-                let mark = if pool.outcome.complete { "●" } else { "○" };
-                let label = format!("{mark} {}", pool.info.title());
-                if ui.selectable_label(index == self.selected, label).clicked() {
-                    self.actions.push(Action::SelectPool(index));
+    }
+
+    fn pools_ui(&mut self, ui: &mut egui::Ui) {
+        let visible = self.visible_pools();
+        egui::Panel::left("pools")
+            .resizable(false)
+            .exact_size(250.0)
+            .show(ui, |ui| {
+                ui.heading(text::POOLS);
+                ui.add_space(4.0);
+                if visible.is_empty() {
+                    ui.label(text::NO_POOLS);
                 }
-            }
-        });
-        egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(error) = &self.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
-            }
-            if let Some(pool) = self.results.pools.get(self.selected) {
-                results_view::pool_results_ui(ui, pool, &self.lines);
-            }
-        });
+                for index in visible {
+                    let Some(pool) = self.desk.results.pools.get(index) else {
+                        continue;
+                    };
+                    let mark = if pool.outcome.complete { "●" } else { "○" };
+                    let label = format!("{mark} {}", pool.info.title());
+                    let response = ui.selectable_label(index == self.selected, label);
+                    if response.clicked() {
+                        self.actions.push(Action::SelectPool(index));
+                    }
+                    ui.weak(format!("    {}", pool.info.state.label()));
+                }
+            });
+    }
+
+    /// Draws the whole window into `ui`, then applies what the person asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if self.repaint.is_none() {
+            self.repaint = Some(ui.ctx().clone());
+            venue_style(ui.ctx());
+        }
+        self.poll_job();
+        self.track_idle(ui);
+        self.top_bar_ui(ui);
+        self.status_bar_ui(ui);
+        let busy = self.is_busy();
+        if self.session.is_none() {
+            egui::CentralPanel::default().show(ui, |ui| {
+                if self.needs_first_account {
+                    self.screens
+                        .signin
+                        .first_run_ui(ui, busy, &mut self.actions);
+                } else {
+                    self.screens
+                        .signin
+                        .ui(ui, &self.desk.accounts, busy, &mut self.actions);
+                }
+            });
+        } else {
+            self.pools_ui(ui);
+            egui::CentralPanel::default().show(ui, |ui| self.screen_ui(ui, busy));
+        }
         for action in std::mem::take(&mut self.actions) {
             self.apply(action);
         }
+        if self.job.is_some() {
+            ui.ctx().request_repaint_after(Duration::from_millis(30));
+        }
     }
+
+    fn screen_ui(&mut self, ui: &mut egui::Ui, busy: bool) {
+        let Some(session) = &self.session else { return };
+        let pool = self
+            .desk
+            .results
+            .pools
+            .get(self.selected)
+            .filter(|p| session.sees_pool(p.info.id));
+        let screens = &mut self.screens;
+        let actions = &mut self.actions;
+        let desk = &self.desk;
+        match self.screen {
+            Screen::Audit => return screens.audit.ui(ui, desk, busy, actions),
+            Screen::Accounts => return screens.coordinator.accounts_ui(ui, desk, busy, actions),
+            Screen::People => return screens.coordinator.people_ui(ui, desk, busy, actions),
+            _ => {}
+        }
+        let Some(pool) = pool else {
+            ui.label(text::CHOOSE_POOL);
+            return;
+        };
+        let flow = desk.flow(pool.info.id);
+        let empty = workflow::PoolWorkflow::default();
+        let flow = flow.unwrap_or(&empty);
+        match self.screen {
+            Screen::Grid => screens.grid.ui(ui, pool, busy, actions),
+            Screen::Progress => screens
+                .chief
+                .progress_ui(ui, desk, pool, flow, busy, actions),
+            Screen::Flags => screens.chief.flags_ui(ui, pool, busy, actions),
+            Screen::Oversight => screens.supervisor.ui(ui, desk, pool, flow, busy, actions),
+            Screen::CheckIn => screens.coordinator.checkin_ui(ui, pool, busy, actions),
+            Screen::Settings => screens
+                .coordinator
+                .settings_ui(ui, desk, pool, busy, actions),
+            Screen::Results => {
+                let show_names = results_view::names_visible(session.role(), pool.info.state);
+                results_view::pool_results_ui(ui, pool, &screens.results_lines, show_names)
+            }
+            Screen::Charts => screens.charts.ui(ui, pool),
+            Screen::Audit | Screen::Accounts | Screen::People => {}
+        }
+    }
+}
+
+/// Larger text than egui's default, for a 1366×768 laptop read at arm's length.
+pub fn venue_style(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        use egui::{FontFamily, FontId, TextStyle};
+        style.text_styles = [
+            (
+                TextStyle::Small,
+                FontId::new(12.0, FontFamily::Proportional),
+            ),
+            (TextStyle::Body, FontId::new(15.0, FontFamily::Proportional)),
+            (
+                TextStyle::Button,
+                FontId::new(15.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Heading,
+                FontId::new(20.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(14.0, FontFamily::Monospace),
+            ),
+        ]
+        .into();
+    });
 }
 
 impl eframe::App for JudgeDeskApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         JudgeDeskApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let code = self.last_screen.unwrap_or(self.screen).code();
+        eframe::set_value(storage, STORAGE_SCREEN, &code);
     }
 }

@@ -1,8 +1,15 @@
 //! The window (egui). Only this module knows egui; it reads and changes data through `ops`.
 
 pub mod app;
+pub mod audit_view;
+pub mod charts;
+pub mod chief;
+pub mod coordinator;
 pub mod fonts;
+pub mod grid;
 pub mod results_view;
+pub mod signin;
+pub mod supervisor;
 pub mod text;
 
 use std::path::Path;
@@ -26,7 +33,9 @@ pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
         options,
         Box::new(move |cc| {
             fonts::install_fonts(&cc.egui_ctx);
-            Ok(Box::new(app::JudgeDeskApp::new(conn, label)))
+            let mut app = app::JudgeDeskApp::new(conn, label);
+            app.restore(cc.storage);
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("窗口无法启动: {e}"))?;

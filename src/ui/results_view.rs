@@ -1,7 +1,10 @@
 //! The results screen: one pool's ranking, awards and the reason for every tie split.
+//! Before a pool is decrypted only the coordinator (who ran the draw) sees names; everyone
+//! else sees workstation numbers.
 
 use super::text;
 use crate::core::evaluate::ContestantOutcome;
+use crate::core::model::{PoolState, Role};
 use crate::core::score::Hundredths;
 use crate::ops::results::{PoolResults, Results};
 use egui_extras::{Column, TableBuilder};
@@ -27,11 +30,17 @@ pub struct ResultLine {
     pub level: String,
     pub expert: String,
     pub title: String,
+    pub coach: String,
     pub tie_break: String,
 }
 
+/// May this role see names and units in a pool in this state?
+pub fn names_visible(role: Role, state: PoolState) -> bool {
+    role == Role::Coordinator || state >= PoolState::Decrypted
+}
+
 impl ResultLine {
-    fn new(results: &Results, row: &ContestantOutcome) -> ResultLine {
+    fn new(results: &Results, row: &ContestantOutcome, show_names: bool) -> ResultLine {
         let person = results.contestant(row.key);
         let level = match (row.skill_level, row.already_holds_level) {
             (Some(level), Some(true)) => format!("{}{}", level.label(), text::ALREADY_HELD),
@@ -44,8 +53,16 @@ impl ResultLine {
                 .and_then(|p| p.workstation)
                 .map(|w| w.to_string())
                 .unwrap_or_default(),
-            name: person.map(|p| p.record.name.clone()).unwrap_or_default(),
-            unit: person.map(|p| p.record.unit.clone()).unwrap_or_default(),
+            name: if show_names {
+                person.map(|p| p.record.name.clone()).unwrap_or_default()
+            } else {
+                text::HIDDEN_NAME.to_string()
+            },
+            unit: if show_names {
+                person.map(|p| p.record.unit.clone()).unwrap_or_default()
+            } else {
+                String::new()
+            },
             status: row.status.label().to_string(),
             theory: score(row.theory),
             practical: score(row.practical),
@@ -58,6 +75,13 @@ impl ResultLine {
                 String::new()
             },
             title: row.title.map(|t| t.label().to_string()).unwrap_or_default(),
+            coach: if show_names {
+                person
+                    .and_then(|p| p.record.coach.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            },
             tie_break: row
                 .tie_break
                 .map(|t| text::tie_break_reason(t.label()))
@@ -66,17 +90,22 @@ impl ResultLine {
     }
 }
 
-/// The lines of one pool.
-pub fn lines(results: &Results, pool: &PoolResults) -> Vec<ResultLine> {
+/// The lines of one pool; names and units only when `show_names`.
+pub fn lines(results: &Results, pool: &PoolResults, show_names: bool) -> Vec<ResultLine> {
     pool.outcome
         .rows
         .iter()
-        .map(|row| ResultLine::new(results, row))
+        .map(|row| ResultLine::new(results, row, show_names))
         .collect()
 }
 
 /// Draws the summary and the table of one pool.
-pub fn pool_results_ui(ui: &mut egui::Ui, pool: &PoolResults, lines: &[ResultLine]) {
+pub fn pool_results_ui(
+    ui: &mut egui::Ui,
+    pool: &PoolResults,
+    lines: &[ResultLine],
+    show_names: bool,
+) {
     let outcome = &pool.outcome;
     ui.horizontal_wrapped(|ui| {
         ui.heading(pool.info.title());
@@ -138,6 +167,9 @@ pub fn pool_results_ui(ui: &mut egui::Ui, pool: &PoolResults, lines: &[ResultLin
             outcome.conflicts.len()
         ));
     }
+    if !show_names {
+        ui.weak(text::NAMES_HIDDEN);
+    }
     ui.add_space(4.0);
     if lines.is_empty() {
         ui.label(text::NO_CONTESTANTS);
@@ -154,17 +186,18 @@ pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
         .striped(true)
         .resizable(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(44.0))
-        .column(Column::exact(44.0))
-        .column(Column::initial(90.0).at_least(60.0))
-        .column(Column::initial(220.0).at_least(80.0).clip(true))
-        .column(Column::exact(64.0))
-        .columns(Column::exact(64.0), 3)
-        .column(Column::exact(64.0))
-        .column(Column::initial(110.0))
-        .column(Column::exact(64.0))
-        .column(Column::exact(48.0))
-        .column(Column::remainder().at_least(100.0))
+        .column(Column::exact(40.0))
+        .column(Column::exact(40.0))
+        .column(Column::initial(80.0).at_least(60.0).clip(true))
+        .column(Column::initial(180.0).at_least(60.0).clip(true))
+        .column(Column::exact(56.0))
+        .columns(Column::exact(58.0), 3)
+        .column(Column::exact(56.0))
+        .column(Column::initial(110.0).clip(true))
+        .column(Column::exact(60.0))
+        .column(Column::exact(40.0))
+        .column(Column::initial(64.0).clip(true))
+        .column(Column::remainder().at_least(110.0).clip(true))
         .header(row_height, |mut header| {
             for title in [
                 text::COL_RANK,
@@ -179,6 +212,7 @@ pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
                 text::COL_LEVEL,
                 text::COL_EXPERT,
                 text::COL_TITLE,
+                text::COL_COACH,
                 text::COL_TIE_BREAK,
             ] {
                 header.col(|ui| {
@@ -202,6 +236,7 @@ pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
                     &line.level,
                     &line.expert,
                     &line.title,
+                    &line.coach,
                     &line.tie_break,
                 ] {
                     row.col(|ui| {

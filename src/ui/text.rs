@@ -1,5 +1,6 @@
 //! Every Chinese string the window shows that is not a rules label (those live in
-//! `core::model`), in one place.
+//! `core::model`), in one place. Only symbols from GB2312 (● ○ → ↓ ×) are used, so the bundled
+//! fonts cover every character.
 
 pub const WINDOW_TITLE: &str = "江苏省电子商务技术应用职业技能竞赛 · 决赛评分系统";
 pub const APP_NAME: &str = "judgedesk";
@@ -13,6 +14,7 @@ pub const MISSING_ITEMS: &str = "待录入";
 pub const NO_CONTESTANTS: &str = "本赛项组别暂无选手";
 pub const COL_RANK: &str = "名次";
 pub const COL_WORKSTATION: &str = "工位";
+pub const COL_CHECKIN: &str = "检录号";
 pub const COL_NAME: &str = "姓名";
 pub const COL_UNIT: &str = "单位";
 pub const COL_STATUS: &str = "状态";
@@ -23,7 +25,28 @@ pub const COL_PRIZE: &str = "奖项";
 pub const COL_LEVEL: &str = "技能等级";
 pub const COL_EXPERT: &str = "技术能手";
 pub const COL_TITLE: &str = "职称";
+pub const COL_COACH: &str = "指导老师";
 pub const COL_TIE_BREAK: &str = "并列区分";
+pub const COL_ID_NUMBER: &str = "身份证号";
+pub const COL_POOL: &str = "赛项组别";
+pub const COL_DEPARTMENT: &str = "院系";
+pub const COL_ROLE: &str = "角色";
+pub const COL_ACCOUNT: &str = "账号";
+pub const COL_ACCOUNT_STATE: &str = "账号状态";
+pub const COL_TIME: &str = "时间";
+pub const COL_ACTOR: &str = "操作人";
+pub const COL_ACTION: &str = "操作";
+pub const COL_SUBJECT: &str = "对象";
+pub const COL_CHANGE: &str = "原值 → 新值";
+pub const COL_REASON: &str = "理由";
+pub const COL_JUDGE: &str = "裁判";
+pub const COL_PROGRESS: &str = "录入进度";
+pub const COL_SUBMITTED: &str = "已提交";
+pub const COL_CRITERION: &str = "评分项";
+pub const COL_VALUES: &str = "各裁判评分";
+pub const COL_SPREAD: &str = "差值";
+pub const COL_RESOLUTION: &str = "处理";
+pub const COL_COUNT: &str = "人数";
 pub const YES: &str = "是";
 pub const ALREADY_HELD: &str = "（已持有）";
 pub const VENUE: &str = "决赛地点";
@@ -34,8 +57,224 @@ pub const OVERFLOW: &str = "并列超出名额";
 pub const SPREAD_FLAGS: &str = "评分差异过大";
 pub const CONFLICTS: &str = "客观分不一致";
 pub const OPEN_FAILED: &str = "无法打开数据库";
+pub const HIDDEN_NAME: &str = "（未解密）";
+pub const WORKING: &str = "正在处理…";
 
-/// `一等奖 并列 3 人超出名额 2（名次 2）`.
+// ---- sign-in ----------------------------------------------------------------------------
+pub const SIGN_IN: &str = "登录";
+pub const SIGN_OUT: &str = "退出登录";
+pub const CHOOSE_NAME: &str = "选择您的账号";
+pub const PIN: &str = "PIN";
+pub const PIN_AGAIN: &str = "再次输入 PIN";
+pub const PIN_HINT: &str = "4 到 12 位数字";
+pub const SIGN_IN_HINT: &str = "选择账号，输入 PIN 后按回车";
+pub const FIRST_RUN_TITLE: &str = "首次启动：创建赛务账号";
+pub const FIRST_RUN_HINT: &str =
+    "本机还没有任何账号。请先创建赛务（管理员）账号，之后由赛务为裁判长、裁判和监督创建账号。";
+pub const YOUR_NAME: &str = "姓名";
+pub const CREATE_COORDINATOR: &str = "创建赛务账号";
+pub const PINS_DIFFER: &str = "两次输入的 PIN 不一致";
+pub const IDLE_SIGNED_OUT: &str = "长时间未操作，已自动退出登录";
+pub const FILTER_NAMES: &str = "筛选";
+
+pub fn wrong_pin(failures: u32) -> String {
+    let left = crate::core::signin::FREE_ATTEMPTS.saturating_sub(failures);
+    if left > 0 {
+        format!("PIN 错误（第 {failures} 次）。再错 {left} 次后需等待")
+    } else {
+        format!("PIN 错误（第 {failures} 次）。连续错误 15 次将锁定账号")
+    }
+}
+pub fn wait_seconds(s: i64) -> String {
+    format!("错误次数过多，请等待 {s} 秒后再试")
+}
+pub const ACCOUNT_LOCKED: &str = "账号已锁定，请联系赛务解锁";
+pub const UNKNOWN_ACCOUNT: &str = "没有此账号";
+pub fn signed_in_as(name: &str, role: &str) -> String {
+    format!("{name}（{role}）")
+}
+
+// ---- screens ----------------------------------------------------------------------------
+pub const SCREEN_GRID: &str = "评分表";
+pub const SCREEN_PROGRESS: &str = "评分进度";
+pub const SCREEN_FLAGS: &str = "差异处理";
+pub const SCREEN_OVERSIGHT: &str = "监督确认";
+pub const SCREEN_CHECKIN: &str = "检录与抽签";
+pub const SCREEN_PEOPLE: &str = "选手与单位";
+pub const SCREEN_ACCOUNTS: &str = "账号";
+pub const SCREEN_SETTINGS: &str = "赛项设置";
+pub const SCREEN_RESULTS: &str = "成绩";
+pub const SCREEN_CHARTS: &str = "统计图";
+pub const SCREEN_AUDIT: &str = "操作日志";
+pub const NO_POOLS: &str = "您没有被分配到任何赛项组别，请联系赛务";
+pub const CHOOSE_POOL: &str = "请在左侧选择赛项组别";
+
+// ---- judge's grid -----------------------------------------------------------------------
+pub const NOT_DRAWN: &str = "本赛项组别尚未抽签，抽签后才能评分";
+pub const GRID_HINT: &str = "直接输入分数，回车或 Tab 保存并移动，方向键移动，Esc 取消";
+pub const ENTER_MOVES: &str = "回车后";
+pub const MOVE_RIGHT: &str = "向右 →";
+pub const MOVE_DOWN: &str = "向下 ↓";
+pub const SAVED: &str = "已保存";
+pub const SUBMIT_ROW: &str = "提交";
+pub const SUBMITTED: &str = "已提交";
+pub const SUBMIT_SHEET: &str = "提交整张评分表";
+pub const MEASUREMENT: &str = "客观";
+pub const MEASURE_HINT: &str = "客观项由两位裁判分别录入（互不可见），一致即确认";
+pub fn others_entered(n: usize) -> String {
+    format!("已有{n}人录")
+}
+pub fn grid_progress(done: usize, need: usize, submitted: usize, rows: usize) -> String {
+    format!("已录 {done}/{need} 项 · 已提交 {submitted}/{rows} 人")
+}
+pub fn saved_value(ws: u32, code: &str, value: &str) -> String {
+    format!("已保存：工位 {ws} {code} = {value}")
+}
+pub fn cell_problem(ws: u32, code: &str, reason: &str) -> String {
+    format!("工位 {ws} {code}：{reason}")
+}
+pub fn frozen_cell(ws: u32) -> String {
+    format!("工位 {ws} 的评分已提交，需裁判长退回后才能修改")
+}
+pub fn confirm_submit_row(ws: u32) -> String {
+    format!("提交工位 {ws} 的评分？提交后不能再修改，除非裁判长退回。")
+}
+pub const CONFIRM_SUBMIT_SHEET: &str =
+    "提交整张评分表？所有选手的主观评分项都须已录入。提交后不能再修改，除非裁判长退回。";
+pub const CONFIRM: &str = "确定";
+pub const CANCEL: &str = "取消";
+pub const CLOSE: &str = "关闭";
+pub const SAVE: &str = "保存";
+pub fn max_label(max: &str) -> String {
+    format!("满分 {max}")
+}
+
+// ---- chief judge ------------------------------------------------------------------------
+pub const LOCK: &str = "锁定本赛项组别";
+pub const UNLOCK: &str = "解锁（需监督）";
+pub const LOCK_READY: &str = "成绩完整，差异均已处理，可以锁定";
+pub const REOPEN: &str = "退回";
+pub const REOPEN_TITLE: &str = "退回已提交的评分";
+pub const ALL_ROWS: &str = "全部已提交的选手";
+pub const REASON: &str = "理由";
+pub const NOTE: &str = "说明";
+pub const SUPERVISOR: &str = "监督";
+pub const SUPERVISOR_PIN: &str = "监督 PIN";
+pub const UNLOCK_TITLE: &str = "解锁：需裁判长与监督共同确认";
+pub const ACCEPT: &str = "接受";
+pub const RESCORE: &str = "重评";
+pub const ACCEPTED: &str = "已接受";
+pub const UNRESOLVED: &str = "未处理";
+pub const NO_FLAGS: &str = "没有评分差异或客观分不一致";
+pub const ACCEPT_TITLE: &str = "接受评分差异";
+pub const RESCORE_TITLE: &str = "要求重评";
+pub const THEORY_MISSING: &str = "缺理论成绩";
+pub fn lock_blockers(missing: usize, flags: usize, conflicts: usize) -> String {
+    format!("待录入 {missing} 项 · 未处理差异 {flags} 项 · 客观分不一致 {conflicts} 项")
+}
+pub fn rescore_which(judge: &str, value: &str) -> String {
+    format!("{judge}：{value}")
+}
+pub fn spread_of(value: &str, limit: u32) -> String {
+    format!("{value}（限 {limit}%）")
+}
+
+// ---- supervisor -------------------------------------------------------------------------
+pub const CONFIRM_DECRYPT: &str = "确认并解密";
+pub const PUBLISH: &str = "公示";
+pub const FINALIZE: &str = "定稿";
+pub const APPEALS: &str = "申诉";
+pub const NEW_APPEAL: &str = "登记申诉";
+pub const LEADER: &str = "领队";
+pub const RECEIVED_AT: &str = "收到时间";
+pub const CONTENT: &str = "申诉内容";
+pub const OUTCOME: &str = "处理结果";
+pub const KEEP_SCORES: &str = "维持原成绩";
+pub const CHANGE_SCORES: &str = "更正成绩";
+pub const SCORE_CHANGE: &str = "改分";
+pub const THEORY_ITEM: &str = "理论成绩";
+pub const NEW_VALUE: &str = "新分数";
+pub const APPLY_CHANGE: &str = "记录改分";
+pub const CLOSE_APPEAL: &str = "结束申诉";
+pub const NO_APPEALS: &str = "暂无申诉";
+pub const PUBLISHED_AT: &str = "公示时间";
+pub fn appeal_deadline(at: &str) -> String {
+    format!("申诉期限：公示后 2 小时（公示于 {at}）")
+}
+pub fn appeal_title(id: i64, unit: &str, leader: &str) -> String {
+    format!("申诉 #{id} · {unit} · 领队 {leader}")
+}
+pub const OVERSIGHT_HINT: &str = "锁定 → 确认并解密 → 公示（2 小时申诉期）→ 定稿";
+
+// ---- coordinator ------------------------------------------------------------------------
+pub const CHECK_IN_HINT: &str = "逐一核验身份证，标记正常或缺考；全部检录后抽签";
+pub const MARK_PRESENT: &str = "正常";
+pub const MARK_ABSENT: &str = "缺考";
+pub const RUN_DRAW: &str = "抽签（检录号与工位号）";
+pub const REDRAW: &str = "重新抽签";
+pub const DRAW_SEED: &str = "抽签种子";
+pub const VERIFY_DRAW: &str = "核验抽签";
+pub const DRAW_VERIFIED: &str = "核验通过：按记录的种子重新抽签，结果与保存的一致";
+pub const DRAW_MISMATCH: &str = "核验失败：保存的号码与种子重新抽签的结果不一致";
+pub const DRAW_NO_SEED: &str = "本赛项组别没有可核验的抽签种子";
+pub const WRITE_SHEETS: &str = "导出对照表";
+pub const CONFIRM_DRAW: &str = "现在抽签？抽签后检录结果不能再更改，裁判只能看到工位号。";
+pub fn sheets_written(dir: &str) -> String {
+    format!("对照表已写入 {dir}（打印后装入信封密封，交监督保管）")
+}
+pub fn checkin_counts(present: usize, absent: usize, total: usize) -> String {
+    format!("正常 {present} 人 · 缺考 {absent} 人 · 共 {total} 人")
+}
+pub fn drawn_count(n: usize) -> String {
+    format!("已抽签：{n} 人")
+}
+pub const SEARCH: &str = "搜索";
+pub const SEARCH_HINT: &str = "姓名、单位或工位号";
+pub const SHOW_ID: &str = "显示";
+pub const EDIT: &str = "编辑";
+pub const EDIT_CONTESTANT: &str = "修改选手信息";
+pub const UNITS: &str = "单位";
+pub const RENAME: &str = "改名";
+pub const CONTESTANTS: &str = "选手";
+pub const ADD_ACCOUNT: &str = "新建账号";
+pub const ASSIGN_POOLS: &str = "分配赛项组别";
+pub const RESET_ACCOUNT: &str = "解锁 / 重设 PIN";
+pub const NEW_PIN_OPTIONAL: &str = "新 PIN（留空则不变）";
+pub const ACCOUNT_OK: &str = "正常";
+pub fn account_waiting(failures: u32) -> String {
+    format!("错误 {failures} 次")
+}
+pub const ACCOUNT_LOCKED_SHORT: &str = "已锁定";
+pub const SETTINGS_LOCKED: &str = "已开始评分，设置只读";
+pub const END_DATE: &str = "结束日期";
+pub const THEORY_WEIGHT: &str = "理论权重 %";
+pub const TIE_BREAKERS: &str = "并列区分顺序";
+pub const MOVE_UP: &str = "上移";
+pub const SCHEME: &str = "评分方案";
+pub const SCHEME_COLS: [&str; 6] = ["编号", "名称", "满分", "步长", "阶段/维度", "方式"];
+pub const NO_VENUE: &str = "（未定）";
+pub const DATE_FORMAT_HINT: &str = "2023-11-15";
+pub const BAD_DATE: &str = "日期应写作 2023-11-15";
+
+// ---- results, charts, audit -------------------------------------------------------------
+pub const NAMES_HIDDEN: &str = "解密前只显示工位号";
+pub const DISTRIBUTION: &str = "总成绩分布";
+pub const CONSISTENCY: &str = "裁判一致性：各裁判评分与全体平均的偏差（主观评分项，占满分 %）";
+pub const SCATTER: &str = "各裁判评分（纵轴）与全体平均（横轴），占满分 %";
+pub const COUNT: &str = "人数";
+pub const SCORE_AXIS: &str = "分数";
+pub const DEVIATION: &str = "平均偏差 %";
+pub const NO_CHART_DATA: &str = "暂无可统计的成绩";
+pub const ANY: &str = "全部";
+pub const FILTER_POOL: &str = "赛项组别";
+pub const FILTER_ACTOR: &str = "操作人";
+pub const FILTER_CONTESTANT: &str = "选手";
+pub const APPLY_FILTER: &str = "查询";
+pub fn audit_count(n: usize) -> String {
+    format!("{n} 条记录（最新在前）")
+}
+
+/// `一等奖: 名次 2 并列 3 人，累计名额 3，均获一等奖`.
 pub fn overflow_line(prize: &str, rank: u32, tied: u32, limit: u32) -> String {
     format!("{prize}: 名次 {rank} 并列 {tied} 人，累计名额 {limit}，均获{prize}")
 }

@@ -1,0 +1,493 @@
+//! Backups with SQLite's online backup API: a verified copy on demand or automatically (at lock, at publication, every 10 minutes while scores change; the newest 20 kept in `<db>.backups/`), and restoring one.
+//!
+//! Every copy is written under a temporary name, flushed, opened again and checked
+//! (`quick_check`, each sealed table's row count equals its links, the copy's chain head is a link
+//! of the source) before it takes its final name.
+
+use super::safety::io_message;
+use super::verify::{self, Report};
+use super::{Actor, OpsError, Result};
+use crate::store::{self, audit, faults, ledger};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Automatic backups kept per database.
+pub const KEEP: usize = 20;
+/// How often scores that keep changing are backed up.
+pub const INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// Why an automatic backup was taken; part of its file name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Interval,
+    Lock,
+    Publication,
+    BeforeRestore,
+}
+
+impl Reason {
+    fn code(self) -> &'static str {
+        match self {
+            Reason::Interval => "auto",
+            Reason::Lock => "lock",
+            Reason::Publication => "publish",
+            Reason::BeforeRestore => "before-restore",
+        }
+    }
+
+    fn rotates(self) -> bool {
+        self != Reason::BeforeRestore
+    }
+}
+
+/// A verified backup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupInfo {
+    pub path: PathBuf,
+    pub links: i64,
+    pub score_entries: i64,
+    pub bytes: u64,
+}
+
+/// `<db>.backups`, beside the database.
+pub fn backup_dir(db: &Path) -> PathBuf {
+    let mut name = db
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "judgedesk.sqlite".into());
+    name.push(".backups");
+    db.with_file_name(name)
+}
+
+fn sql_failure(what: &str, e: &rusqlite::Error) -> OpsError {
+    OpsError::Denied(format!("{what}：{}", faults::describe(e)))
+}
+
+/// Writes a verified copy of the open database to `out`. Nothing is left at `out` unless the
+/// copy verified.
+pub fn backup_to(conn: &Connection, out: &Path) -> Result<BackupInfo> {
+    if let Some(db) = db_path(conn)
+        && same_file(&db, out)
+    {
+        return Err(OpsError::Denied("备份文件不能是数据库本身".into()));
+    }
+    let file_name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "backup.sqlite".into());
+    let temp = out.with_file_name(format!(".{file_name}.{}.partial", std::process::id()));
+    let result = copy_into_file(conn, &temp)
+        .and_then(|()| check_copy(conn, &temp))
+        .and_then(|mut info| {
+            std::fs::rename(&temp, out)
+                .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
+            crate::io::bundle::sync_folder(out)
+                .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
+            info.path = out.to_path_buf();
+            Ok(info)
+        });
+    if result.is_err() && temp.exists() {
+        // Best effort: the copy failed and its error is what matters; a hidden `.partial`
+        // file is never taken for a backup.
+        if let Err(e) = std::fs::remove_file(&temp) {
+            return Err(OpsError::Denied(format!(
+                "备份失败，且临时文件 {} 未能删除: {e}",
+                temp.display()
+            )));
+        }
+    }
+    result
+}
+
+/// Copies the database page by page into a new file at `path`, in one step (a consistent
+/// snapshot), leaves it in rollback-journal mode and flushes it.
+fn copy_into_file(conn: &Connection, path: &Path) -> Result<()> {
+    if path.exists() {
+        std::fs::remove_file(path).map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
+    }
+    let mut target = Connection::open(path).map_err(|e| sql_failure("备份失败", &e))?;
+    {
+        let backup = Backup::new(conn, &mut target).map_err(|e| sql_failure("备份失败", &e))?;
+        let mut waits = 0;
+        loop {
+            match backup.step(-1).map_err(|e| sql_failure("备份失败", &e))? {
+                StepResult::Done => break,
+                StepResult::More => {}
+                StepResult::Busy | StepResult::Locked if waits < 200 => {
+                    waits += 1;
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                _ => {
+                    return Err(OpsError::Denied(
+                        "备份失败：数据库一直被占用，请稍后重试".into(),
+                    ));
+                }
+            }
+        }
+    }
+    target
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(|e| sql_failure("备份失败", &e))?;
+    target
+        .close()
+        .map_err(|(_, e)| sql_failure("备份失败", &e))?;
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
+    Ok(())
+}
+
+/// Opens a fresh copy and checks it against its source.
+fn check_copy(source: &Connection, path: &Path) -> Result<BackupInfo> {
+    let copy = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| sql_failure("备份校验失败", &e))?;
+    let problems = ledger::check_file(&copy, false)?;
+    if !problems.is_empty() {
+        return Err(OpsError::Denied(format!(
+            "备份校验失败：副本损坏（{}）",
+            problems.join("；")
+        )));
+    }
+    let mut score_entries = 0;
+    let mut links = 0;
+    if ledger::has_ledger(&copy)? {
+        for (kind, rows, sealed) in ledger::counts(&copy)? {
+            if rows != sealed {
+                return Err(OpsError::Denied(format!(
+                    "备份校验失败：{kind} 有 {rows} 行而签封 {sealed} 条"
+                )));
+            }
+            links += sealed;
+            if kind == "score" {
+                score_entries = rows;
+            }
+        }
+        if let Some((seq, hash)) = ledger::head(&copy)?
+            && ledger::hash_at(source, seq)?.as_deref() != Some(hash.as_str())
+        {
+            return Err(OpsError::Denied(
+                "备份校验失败：副本的审计链与数据库不一致".into(),
+            ));
+        }
+    }
+    let bytes = std::fs::metadata(path)
+        .map(|m| m.len())
+        .map_err(|e| OpsError::Denied(io_message(&e, "备份校验失败")))?;
+    Ok(BackupInfo {
+        path: path.to_path_buf(),
+        links,
+        score_entries,
+        bytes,
+    })
+}
+
+/// The file of the open database, if it has one.
+pub fn db_path(conn: &Connection) -> Option<PathBuf> {
+    conn.path().filter(|p| !p.is_empty()).map(PathBuf::from)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Takes an automatic backup into `<db>.backups/` and removes the oldest beyond `KEEP`.
+pub fn automatic(conn: &Connection, reason: Reason) -> Result<BackupInfo> {
+    let db =
+        db_path(conn).ok_or_else(|| OpsError::Denied("内存中的数据库没有备份文件夹".into()))?;
+    let dir = backup_dir(&db);
+    std::fs::create_dir_all(&dir).map_err(|e| OpsError::Denied(io_message(&e, "自动备份失败")))?;
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S-%3f");
+    let info = backup_to(
+        conn,
+        &dir.join(format!("judgedesk-{stamp}-{}.sqlite", reason.code())),
+    )?;
+    if reason.rotates() {
+        rotate(&dir)?;
+    }
+    Ok(info)
+}
+
+/// Takes an `Interval` backup if the newest automatic one is at least `INTERVAL` old (or
+/// missing) and the chain has moved since. Cheap when nothing is due: the window may call it
+/// after every save, the command line after every write.
+pub fn automatic_if_due(conn: &Connection) -> Result<Option<BackupInfo>> {
+    let Some(db) = db_path(conn) else {
+        return Ok(None);
+    };
+    let Some(head) = ledger::head(conn)? else {
+        return Ok(None);
+    };
+    if let Some(newest) = automatic_backups(&backup_dir(&db)).into_iter().next() {
+        let age = std::fs::metadata(&newest)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok());
+        if age.is_some_and(|age| age < INTERVAL) {
+            return Ok(None);
+        }
+        let newest_head = Connection::open_with_flags(&newest, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .ok()
+            .and_then(|c| ledger::head(&c).ok().flatten());
+        if newest_head.as_ref() == Some(&head) {
+            return Ok(None);
+        }
+    }
+    automatic(conn, Reason::Interval).map(Some)
+}
+
+/// Automatic backups in `dir` that rotate, newest first (names sort by time).
+fn automatic_backups(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = backups_in(dir)
+        .into_iter()
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            [Reason::Interval, Reason::Lock, Reason::Publication]
+                .iter()
+                .any(|r| name.ends_with(&format!("-{}.sqlite", r.code())))
+        })
+        .collect();
+    found.sort();
+    found.reverse();
+    found
+}
+
+fn backups_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            name.starts_with("judgedesk-") && name.ends_with(".sqlite")
+        })
+        .collect()
+}
+
+fn rotate(dir: &Path) -> Result<()> {
+    for old in automatic_backups(dir).into_iter().skip(KEEP) {
+        std::fs::remove_file(&old).map_err(|e| {
+            OpsError::Denied(io_message(
+                &e,
+                &format!("清理旧备份 {} 失败", old.display()),
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Every backup of `db` in its backup folder, newest first.
+pub fn list(db: &Path) -> Vec<PathBuf> {
+    let mut found = backups_in(&backup_dir(db));
+    found.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(p).and_then(|m| m.modified()).ok()));
+    found
+}
+
+/// The newest backup of `db` that passes `verify`, with its report.
+pub fn newest_verified(db: &Path) -> Option<(PathBuf, Report)> {
+    list(db)
+        .into_iter()
+        .find_map(|path| match verify::verify_file(&path) {
+            Ok(report) if report.is_clean() => Some((path, report)),
+            _ => None,
+        })
+}
+
+/// What a restore did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Restored {
+    /// Where the database as it was before is kept.
+    pub aside: Option<PathBuf>,
+    pub report: Report,
+}
+
+/// Replaces the database at `db` by the backup `file`, after checking that `file` is a sound
+/// judgedesk database whose chain verifies. The current database is first copied aside into
+/// `<db>.backups/`. The caller holds the database's `WriterLock`.
+pub fn restore(db: &Path, file: &Path, actor: &Actor) -> Result<Restored> {
+    if same_file(db, file) {
+        return Err(OpsError::Denied("要恢复的文件就是当前数据库本身".into()));
+    }
+    if !file.exists() {
+        return Err(OpsError::Denied(format!(
+            "找不到备份文件 {}",
+            file.display()
+        )));
+    }
+    let source = verify::open_unchanged(file)
+        .map_err(|e| OpsError::Denied(format!("无法读取备份文件 {}: {e}", file.display())))?;
+    check_restorable(&source, file)?;
+
+    let aside = if db.exists() {
+        Some(copy_aside(db)?)
+    } else {
+        None
+    };
+    let written = copy_over(&source, db);
+    if let Err(e) = written {
+        return Err(OpsError::Denied(format!(
+            "{e}；当前数据库已另存于 {}",
+            aside
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        )));
+    }
+    drop(source);
+
+    let conn = store::open(db)?;
+    let report = verify::verify(&conn, true)?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    audit::log(
+        &conn,
+        &audit::AuditEntry {
+            actor: &actor.name,
+            action: "从备份恢复",
+            subject: Some(&name),
+            ..Default::default()
+        },
+    )?;
+    Ok(Restored { aside, report })
+}
+
+/// Refuses a file that is not a judgedesk database of a version this app reads, or whose chain
+/// does not verify.
+fn check_restorable(source: &Connection, file: &Path) -> Result<()> {
+    let foreign = || {
+        OpsError::Denied(format!(
+            "{} 不是 judgedesk 数据库备份，拒绝恢复",
+            file.display()
+        ))
+    };
+    let version: i64 = source
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|_| foreign())?;
+    if version > store::latest_version() {
+        return Err(OpsError::Denied(format!(
+            "{} 由更新版本的 judgedesk 写入，请用新版本恢复",
+            file.display()
+        )));
+    }
+    if version < 1 || !crate::store::competition::is_initialised(source).unwrap_or(false) {
+        return Err(foreign());
+    }
+    let own = ledger::own_public_key(source)?;
+    let report = verify::verify_with(source, true, &own);
+    if !report.is_clean() {
+        let mut lines: Vec<String> = report
+            .findings
+            .iter()
+            .take(10)
+            .map(|f| f.to_string())
+            .collect();
+        if report.findings.len() > 10 {
+            lines.push(format!("……共 {} 处问题", report.findings.len()));
+        }
+        return Err(OpsError::Denied(format!(
+            "{} 未通过校验，拒绝恢复：\n{}",
+            file.display(),
+            lines.join("\n")
+        )));
+    }
+    Ok(())
+}
+
+/// Keeps the current database in `<db>.backups/`: a verified copy when it still opens, else
+/// its raw files (database and write-ahead log) as they are.
+fn copy_aside(db: &Path) -> Result<PathBuf> {
+    let dir = backup_dir(db);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| OpsError::Denied(io_message(&e, "另存当前数据库失败")))?;
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S-%3f");
+    let target = dir.join(format!(
+        "judgedesk-{stamp}-{}.sqlite",
+        Reason::BeforeRestore.code()
+    ));
+    let copied = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| sql_failure("另存当前数据库失败", &e))
+    .and_then(|conn| copy_into_file(&conn, &target));
+    if copied.is_ok()
+        && Connection::open(&target)
+            .ok()
+            .and_then(|c| ledger::check_file(&c, false).ok())
+            .is_some_and(|p| p.is_empty())
+    {
+        return Ok(target);
+    }
+    // Damaged: keep the bytes as they are.
+    let raw = dir.join(format!("judgedesk-{stamp}-damaged.sqlite"));
+    std::fs::copy(db, &raw).map_err(|e| OpsError::Denied(io_message(&e, "另存当前数据库失败")))?;
+    let wal = sibling(db, "-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, sibling(&raw, "-wal"))
+            .map_err(|e| OpsError::Denied(io_message(&e, "另存当前数据库失败")))?;
+    }
+    if target.exists() {
+        std::fs::remove_file(&target)
+            .map_err(|e| OpsError::Denied(io_message(&e, "另存当前数据库失败")))?;
+    }
+    Ok(raw)
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Writes `source` over the database at `db` in one transaction through the backup API (safe
+/// with the write-ahead log). A file too damaged to open is replaced instead.
+fn copy_over(source: &Connection, db: &Path) -> Result<()> {
+    let into_live = || -> rusqlite::Result<()> {
+        let mut live = Connection::open(db)?;
+        live.busy_timeout(Duration::from_secs(5))?;
+        let backup = Backup::new(source, &mut live)?;
+        match backup.step(-1)? {
+            StepResult::Done => Ok(()),
+            _ => Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                None,
+            )),
+        }
+    };
+    match into_live() {
+        Ok(()) => Ok(()),
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            ) =>
+        {
+            for path in [sibling(db, "-wal"), sibling(db, "-shm"), db.to_path_buf()] {
+                if path.exists() {
+                    std::fs::remove_file(&path)
+                        .map_err(|e| OpsError::Denied(io_message(&e, "恢复失败")))?;
+                }
+            }
+            into_live().map_err(|e| sql_failure("恢复失败", &e))
+        }
+        Err(e) => Err(sql_failure("恢复失败", &e)),
+    }
+}

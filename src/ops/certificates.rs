@@ -1,0 +1,900 @@
+//! 荣誉证书 (competition-rules.md §8): gathering the prize winners of final pools, numbering
+//! them `2023-DS-ZG-1-001` (year, event, group, prize, sequence; stable across reprints,
+//! never reused after a void), signing, printing the full design or the 套打 overlay (drafts
+//! with a 样张 watermark, the only way before a pool is final), the reprint and void log,
+//! printer offsets with their calibration page, and verification of a certificate's QR code.
+//!
+//! Signing: every certificate carries a QR code `JDC1:<number>:<signature>`, the signature
+//! being Ed25519 (base32, RFC 4648, unpadded) over the number and the exact text printed
+//! (see [`signed_message`]). The private key is a file kept outside the database, by default
+//! beside it (`<db>.certificate-key`, mode 0600, created on the first issue; see [`key_path`]),
+//! so that a copy or backup of the database cannot forge certificates; its public key is
+//! stored in the database (setting `certificate.public_key`), which is all [`verify`] needs.
+//! Reprints reuse the stored signature and need no key. Losing the key file only stops new
+//! issues; restore it from a backup of the laptop.
+//! Must not import egui.
+
+use super::{Actor, OpsError, Result, results};
+use crate::core::model::{Group, PoolKey, PoolState, Prize};
+use crate::core::problem::Problem;
+use crate::print::certificate::{
+    self as layout, Certificate, Layout, Offset, Paper, Settings, body_text,
+};
+use crate::print::pdf;
+use crate::store::audit::{self, AuditEntry};
+use crate::store::certificates::{
+    self as register, CertificateRow, CertificateText, LogKind, LogRow, NewCertificate,
+};
+use crate::store::competition::{self, PoolInfo};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// The setting holding the hex public key certificates are verified with.
+pub const PUBLIC_KEY_SETTING: &str = "certificate.public_key";
+const PRINTER_PREFIX: &str = "certificate.printer.";
+/// The printer profile used when none is named.
+pub const DEFAULT_PRINTER: &str = "默认";
+const QR_PREFIX: &str = "JDC1";
+const KEY_HEADER: &str = "judgedesk certificate signing key v1";
+
+/// What to print.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrintRequest {
+    /// One pool, or every pool of the competition.
+    pub pool: Option<PoolKey>,
+    pub paper: Paper,
+    pub layout: Layout,
+    /// The printer profile whose offset the overlay uses; `None` is [`DEFAULT_PRINTER`].
+    pub printer: Option<String>,
+    pub draft: bool,
+}
+
+impl Default for PrintRequest {
+    fn default() -> Self {
+        PrintRequest {
+            pool: None,
+            paper: Paper::A4Landscape,
+            layout: Layout::Full,
+            printer: None,
+            draft: false,
+        }
+    }
+}
+
+/// What a print produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrintReport {
+    pub path: PathBuf,
+    pub pages: usize,
+    pub bytes: usize,
+    /// Certificates numbered and signed by this print.
+    pub issued: usize,
+    /// Certificates printed again under their existing numbers.
+    pub reprinted: usize,
+    pub draft: bool,
+    pub numbers: Vec<String>,
+}
+
+/// The default key file of a database: beside it, `judgedesk.sqlite.certificate-key`.
+pub fn key_path(db: &Path) -> PathBuf {
+    let name = db
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "judgedesk".into());
+    db.with_file_name(format!("{name}.certificate-key"))
+}
+
+/// `2023-DS-ZG-1-001`.
+pub fn certificate_number(year: i32, pool: &PoolKey, prize: Prize, sequence: u32) -> String {
+    format!(
+        "{year}-{}-{}-{}-{sequence:03}",
+        pool.event,
+        pool.group.code(),
+        prize_digit(prize)
+    )
+}
+
+fn prize_digit(prize: Prize) -> u8 {
+    match prize {
+        Prize::First => 1,
+        Prize::Second => 2,
+        Prize::Third => 3,
+    }
+}
+
+fn salutation(group: Group) -> &'static str {
+    match group {
+        Group::Staff => "同志",
+        Group::Student => "同学",
+    }
+}
+
+/// The bytes a certificate's signature covers: the number and everything printed.
+pub fn signed_message(number: &str, text: &CertificateText) -> Vec<u8> {
+    format!(
+        "judgedesk certificate v1\n{number}\n{}\n{}\n{}\n{}\n{}\n",
+        text.holder_name, text.salutation, text.body, text.issuer, text.issued_on
+    )
+    .into_bytes()
+}
+
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+fn base32_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        buffer = (buffer << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(BASE32[((buffer >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(BASE32[((buffer << (5 - bits)) & 31) as usize]));
+    }
+    out
+}
+
+fn base32_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 5 / 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        let value = BASE32.iter().position(|&b| b == c.to_ascii_uppercase())? as u32;
+        buffer = (buffer << 5) | value;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+        buffer &= (1 << bits) - 1;
+    }
+    Some(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The QR code text of a certificate: `JDC1:2023-DS-ZG-1-001:<base32 signature>`, which packs
+/// into the QR alphanumeric mode.
+pub fn qr_payload(number: &str, signature_hex: &str) -> Option<String> {
+    unhex(signature_hex).map(|sig| format!("{QR_PREFIX}:{number}:{}", base32_encode(&sig)))
+}
+
+fn stored_public_key(conn: &Connection) -> Result<Option<VerifyingKey>> {
+    let Some(text) = competition::setting(conn, PUBLIC_KEY_SETTING)? else {
+        return Ok(None);
+    };
+    let bytes: Option<[u8; 32]> = unhex(&text).and_then(|b| b.try_into().ok());
+    match bytes.and_then(|b| VerifyingKey::from_bytes(&b).ok()) {
+        Some(key) => Ok(Some(key)),
+        None => Err(OpsError::Denied(format!(
+            "数据库中的证书公钥（设置 {PUBLIC_KEY_SETTING}）已损坏"
+        ))),
+    }
+}
+
+/// The public key certificates are verified with, hex, if one was ever set up.
+pub fn public_key(conn: &Connection) -> Result<Option<String>> {
+    Ok(stored_public_key(conn)?.map(|k| hex(k.as_bytes())))
+}
+
+fn read_key_file(path: &Path) -> Result<SigningKey> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| OpsError::Denied(format!("无法读取证书签名密钥 {}：{e}", path.display())))?;
+    let seed = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 64 && l.chars().all(|c| c.is_ascii_hexdigit()))
+        .and_then(unhex)
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .ok_or_else(|| OpsError::Denied(format!("{} 不是证书签名密钥文件", path.display())))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+fn create_key_file(path: &Path) -> Result<SigningKey> {
+    use std::io::Write;
+    let seed: [u8; 32] = rand::random();
+    let key = SigningKey::from_bytes(&seed);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let denied = |e: std::io::Error| {
+        OpsError::Denied(format!("无法创建证书签名密钥 {}：{e}", path.display()))
+    };
+    let mut file = options.open(path).map_err(denied)?;
+    writeln!(
+        file,
+        "{KEY_HEADER}\n{}\npublic {}",
+        hex(&seed),
+        hex(key.verifying_key().as_bytes())
+    )
+    .map_err(denied)?;
+    file.sync_all().map_err(denied)?;
+    Ok(key)
+}
+
+/// The competition's signing key: read from `path`, or created there (and its public key
+/// stored) when this database has never signed anything. Call inside the caller's transaction.
+fn signing_key(conn: &Connection, path: &Path) -> Result<SigningKey> {
+    let stored = stored_public_key(conn)?;
+    let key = if path.exists() {
+        read_key_file(path)?
+    } else if stored.is_some() {
+        return Err(OpsError::Denied(format!(
+            "找不到证书签名密钥 {}。本数据库已签发的证书用它签名，请从备份恢复该文件（或用 --key 指定其位置）",
+            path.display()
+        )));
+    } else {
+        create_key_file(path)?
+    };
+    match stored {
+        Some(public) if public != key.verifying_key() => Err(OpsError::Denied(format!(
+            "证书签名密钥 {} 与本数据库登记的公钥不一致，不能用它签发证书",
+            path.display()
+        ))),
+        Some(_) => Ok(key),
+        None => {
+            competition::set_setting(
+                conn,
+                PUBLIC_KEY_SETTING,
+                &hex(key.verifying_key().as_bytes()),
+            )?;
+            Ok(key)
+        }
+    }
+}
+
+/// One certificate of the batch: who, and what is printed.
+struct Entry {
+    pool: PoolInfo,
+    contestant_id: i64,
+    prize: Prize,
+    text: CertificateText,
+}
+
+impl Entry {
+    fn certificate(&self, number: String, qr: Option<String>) -> Certificate {
+        Certificate {
+            name: self.text.holder_name.clone(),
+            salutation: self.text.salutation.clone(),
+            body: self.text.body.clone(),
+            issuer: self.text.issuer.clone(),
+            date: self.text.issued_on.to_chinese(),
+            number,
+            qr,
+        }
+    }
+}
+
+fn row_certificate(row: &CertificateRow, qr: bool) -> Certificate {
+    Certificate {
+        name: row.text.holder_name.clone(),
+        salutation: row.text.salutation.clone(),
+        body: row.text.body.clone(),
+        issuer: row.text.issuer.clone(),
+        date: row.text.issued_on.to_chinese(),
+        number: row.number.clone(),
+        qr: if qr {
+            qr_payload(&row.number, &row.signature)
+        } else {
+            None
+        },
+    }
+}
+
+/// Every character of every certificate that the fonts cannot draw, one problem each.
+fn glyph_problems(entries: &[(String, Certificate)]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (pool, certificate) in entries {
+        for (field, c) in certificate.missing_glyphs() {
+            problems.push(
+                Problem::error(
+                    "证书",
+                    format!(
+                        "{pool} {}：{field}中的“{c}”（U+{:04X}）在证书字体中没有字形，整批证书未打印；请核对该字或改用字库中有的写法",
+                        certificate.name,
+                        u32::from(c)
+                    ),
+                )
+                .in_field(field),
+            );
+        }
+    }
+    problems
+}
+
+fn selected_pools(conn: &Connection, pool: Option<&PoolKey>) -> Result<Vec<PoolInfo>> {
+    let pools = competition::pools(conn)?;
+    match pool {
+        None => Ok(pools),
+        Some(key) => match pools.into_iter().find(|p| &p.key == key) {
+            Some(p) => Ok(vec![p]),
+            None => Err(OpsError::Denied(format!("没有赛项组别 {key}"))),
+        },
+    }
+}
+
+/// The winners of the selected pools, in pool order, then by prize and rank.
+fn winners(conn: &Connection, pools: &[PoolInfo]) -> Result<Vec<Entry>> {
+    let results = results::compute(conn)?;
+    let info = competition::competition(conn)?;
+    let mut entries = Vec::new();
+    for pool in pools {
+        let Some(outcome) = results.pools.iter().find(|p| p.info.id == pool.id) else {
+            continue;
+        };
+        for row in &outcome.outcome.rows {
+            let (Some(prize), Some(contestant)) = (row.prize, results.contestant(row.key)) else {
+                continue;
+            };
+            entries.push(Entry {
+                pool: pool.clone(),
+                contestant_id: row.key,
+                prize,
+                text: CertificateText {
+                    holder_name: contestant.record.name.trim().to_string(),
+                    salutation: salutation(pool.key.group).to_string(),
+                    body: body_text(
+                        &info.name,
+                        &pool.event_name,
+                        pool.key.group.label(),
+                        prize.label(),
+                    ),
+                    issuer: info.issuer.clone(),
+                    issued_on: pool.settings.end_date,
+                },
+            });
+        }
+    }
+    entries.sort_by_key(|e| {
+        (
+            pools.iter().position(|p| p.id == e.pool.id),
+            prize_digit(e.prize),
+        )
+    });
+    Ok(entries)
+}
+
+fn write_pdf(out: &Path, bytes: &[u8]) -> Result<()> {
+    crate::io::write_file_atomically(out, bytes)
+        .map_err(|e| OpsError::Denied(format!("无法写入 {}：{e}", out.display())))
+}
+
+fn render(
+    certificates: &[Certificate],
+    settings: &Settings,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<u8>> {
+    let doc =
+        layout::document(certificates, settings).map_err(|e| OpsError::Denied(e.to_string()))?;
+    pdf::write(&doc, progress).map_err(|e| OpsError::Denied(e.to_string()))
+}
+
+/// Prints the certificates of every prize winner of the requested pools to `out`.
+///
+/// Refused, with nothing written or stored, when a pool is not final (unless `draft`), when
+/// there is no winner, when any character cannot be drawn (naming the person and the
+/// character), or when a registered certificate no longer matches the results (void it first).
+/// A first print numbers, signs and registers each certificate; later prints reuse the
+/// numbers and are logged as reprints. Drafts show provisional numbers, no QR code, and store
+/// nothing. The file is written before the register is committed.
+pub fn print_certificates(
+    conn: &Connection,
+    actor: &Actor,
+    request: &PrintRequest,
+    key_file: &Path,
+    out: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<PrintReport> {
+    let tx = conn.unchecked_transaction()?;
+    let pools = selected_pools(&tx, request.pool.as_ref())?;
+    if !request.draft {
+        let open: Vec<String> = pools
+            .iter()
+            .filter(|p| p.state != PoolState::Final)
+            .map(|p| format!("{} {}（{}）", p.key, p.title(), p.state.label()))
+            .collect();
+        if !open.is_empty() {
+            return Err(OpsError::Denied(format!(
+                "以下赛项组别尚未定稿，不能打印正式证书（可加 --draft 打印样张）：{}",
+                open.join("、")
+            )));
+        }
+    }
+    let entries = winners(&tx, &pools)?;
+    if entries.is_empty() {
+        return Err(OpsError::Denied(
+            "所选赛项组别还没有获奖选手（成绩未完整或尚未评奖）".into(),
+        ));
+    }
+    let year = competition::competition(&tx)?.year;
+
+    // Glyphs first: nothing is numbered, signed or written while a character is missing.
+    let provisional: Vec<(String, Certificate)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.pool.key.to_string(),
+                e.certificate(certificate_number(year, &e.pool.key, e.prize, 0), None),
+            )
+        })
+        .collect();
+    let problems = glyph_problems(&provisional);
+    if !problems.is_empty() {
+        return Err(OpsError::Refused(problems));
+    }
+
+    let mut certificates = Vec::with_capacity(entries.len());
+    let mut numbers = Vec::with_capacity(entries.len());
+    let mut mismatches = Vec::new();
+    let mut next: std::collections::HashMap<(i64, Prize), u32> = std::collections::HashMap::new();
+    let mut key: Option<SigningKey> = None;
+    let (mut issued, mut reprinted) = (0, 0);
+    for entry in &entries {
+        let existing = register::valid_for(&tx, entry.pool.id, entry.contestant_id)?;
+        let same = existing
+            .as_ref()
+            .is_some_and(|row| row.prize == entry.prize && row.text == entry.text);
+        if let Some(row) = existing.as_ref().filter(|_| !same && !request.draft) {
+            mismatches.push(Problem::error(
+                "证书",
+                format!(
+                    "{} {}：已登记的证书 {} 与当前结果不符（登记为 {}、{}），请先作废：judgedesk certificate void {} --reason 理由",
+                    entry.pool.key,
+                    entry.text.holder_name,
+                    row.number,
+                    row.text.holder_name,
+                    row.prize.label(),
+                    row.number
+                ),
+            ));
+            continue;
+        }
+        // A draft shows what a new print would give: a changed winner gets a new number.
+        let existing = existing.filter(|_| same);
+        let sequence = match next.get(&(entry.pool.id, entry.prize)) {
+            Some(&s) => s,
+            None => register::next_sequence(&tx, entry.pool.id, entry.prize)?,
+        };
+        match (existing, request.draft) {
+            (Some(row), draft) => {
+                if !draft {
+                    register::log(
+                        &tx,
+                        row.id,
+                        &actor.name,
+                        LogKind::Reprint,
+                        Some(request.layout.code()),
+                        Some("整批重印"),
+                    )?;
+                    reprinted += 1;
+                }
+                certificates.push(row_certificate(&row, !draft));
+                numbers.push(row.number);
+            }
+            (None, true) => {
+                next.insert((entry.pool.id, entry.prize), sequence + 1);
+                let number = certificate_number(year, &entry.pool.key, entry.prize, sequence);
+                certificates.push(entry.certificate(number.clone(), None));
+                numbers.push(number);
+            }
+            (None, false) => {
+                next.insert((entry.pool.id, entry.prize), sequence + 1);
+                let number = certificate_number(year, &entry.pool.key, entry.prize, sequence);
+                let signing = match &key {
+                    Some(k) => k,
+                    None => key.insert(signing_key(&tx, key_file)?),
+                };
+                let signature = hex(&signing
+                    .sign(&signed_message(&number, &entry.text))
+                    .to_bytes());
+                let id = register::insert(
+                    &tx,
+                    &NewCertificate {
+                        number: &number,
+                        pool_id: entry.pool.id,
+                        contestant_id: entry.contestant_id,
+                        prize: entry.prize,
+                        sequence,
+                        text: &entry.text,
+                        signature: &signature,
+                    },
+                )?;
+                register::log(
+                    &tx,
+                    id,
+                    &actor.name,
+                    LogKind::Issue,
+                    Some(request.layout.code()),
+                    None,
+                )?;
+                issued += 1;
+                certificates
+                    .push(entry.certificate(number.clone(), qr_payload(&number, &signature)));
+                numbers.push(number);
+            }
+        }
+    }
+    if !mismatches.is_empty() {
+        return Err(OpsError::Refused(mismatches));
+    }
+
+    let offset = printer_offset(&tx, request.printer.as_deref().unwrap_or(DEFAULT_PRINTER))?;
+    let settings = Settings {
+        paper: request.paper,
+        layout: request.layout,
+        offset,
+        draft: request.draft,
+    };
+    let bytes = render(&certificates, &settings, progress)?;
+    if !request.draft {
+        let summary = format!(
+            "{} 张（新发 {issued}，重印 {reprinted}），{}，{}",
+            certificates.len(),
+            request.layout.label(),
+            request.paper.label()
+        );
+        let pool_name = request.pool.as_ref().map(PoolKey::to_string);
+        audit::log(
+            &tx,
+            &AuditEntry {
+                actor: &actor.name,
+                action: "打印证书",
+                pool: pool_name.as_deref(),
+                new_value: Some(&summary),
+                ..Default::default()
+            },
+        )?;
+    }
+    write_pdf(out, &bytes)?;
+    tx.commit()?;
+    Ok(PrintReport {
+        path: out.to_path_buf(),
+        pages: certificates.len(),
+        bytes: bytes.len(),
+        issued,
+        reprinted,
+        draft: request.draft,
+        numbers,
+    })
+}
+
+fn registered(conn: &Connection, number: &str) -> Result<CertificateRow> {
+    register::by_number(conn, number.trim())?
+        .ok_or_else(|| OpsError::Denied(format!("证书登记簿中没有编号 {}", number.trim())))
+}
+
+/// Prints one registered certificate again, exactly as issued, under its number; logged with
+/// the reason. A void certificate is refused.
+pub fn reprint(
+    conn: &Connection,
+    actor: &Actor,
+    number: &str,
+    reason: &str,
+    request: &PrintRequest,
+    out: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<PrintReport> {
+    if reason.trim().is_empty() {
+        return Err(OpsError::Denied("重印须写明理由".into()));
+    }
+    let tx = conn.unchecked_transaction()?;
+    let row = registered(&tx, number)?;
+    if row.is_void() {
+        return Err(OpsError::Denied(format!(
+            "证书 {} 已作废（{}），不能重印",
+            row.number,
+            row.void_reason.clone().unwrap_or_default()
+        )));
+    }
+    let offset = printer_offset(&tx, request.printer.as_deref().unwrap_or(DEFAULT_PRINTER))?;
+    let settings = Settings {
+        paper: request.paper,
+        layout: request.layout,
+        offset,
+        draft: false,
+    };
+    let bytes = render(&[row_certificate(&row, true)], &settings, progress)?;
+    register::log(
+        &tx,
+        row.id,
+        &actor.name,
+        LogKind::Reprint,
+        Some(request.layout.code()),
+        Some(reason.trim()),
+    )?;
+    audit::log(
+        &tx,
+        &AuditEntry {
+            actor: &actor.name,
+            action: "重印证书",
+            subject: Some(&row.number),
+            reason: Some(reason.trim()),
+            ..Default::default()
+        },
+    )?;
+    write_pdf(out, &bytes)?;
+    tx.commit()?;
+    Ok(PrintReport {
+        path: out.to_path_buf(),
+        pages: 1,
+        bytes: bytes.len(),
+        issued: 0,
+        reprinted: 1,
+        draft: false,
+        numbers: vec![row.number],
+    })
+}
+
+/// Voids a certificate: it no longer verifies, its number is never reused, and the next batch
+/// print issues the winner a new one.
+pub fn void(
+    conn: &Connection,
+    actor: &Actor,
+    number: &str,
+    reason: &str,
+) -> Result<CertificateRow> {
+    if reason.trim().is_empty() {
+        return Err(OpsError::Denied("作废证书须写明理由".into()));
+    }
+    let tx = conn.unchecked_transaction()?;
+    let row = registered(&tx, number)?;
+    if row.is_void() {
+        return Err(OpsError::Denied(format!(
+            "证书 {} 已于 {} 作废",
+            row.number,
+            row.voided_at.clone().unwrap_or_default()
+        )));
+    }
+    register::void(&tx, row.id, reason.trim())?;
+    register::log(
+        &tx,
+        row.id,
+        &actor.name,
+        LogKind::Void,
+        None,
+        Some(reason.trim()),
+    )?;
+    audit::log(
+        &tx,
+        &AuditEntry {
+            actor: &actor.name,
+            action: "作废证书",
+            subject: Some(&row.number),
+            reason: Some(reason.trim()),
+            ..Default::default()
+        },
+    )?;
+    let row = registered(&tx, number)?;
+    tx.commit()?;
+    Ok(row)
+}
+
+/// The register, optionally of one pool.
+pub fn list(conn: &Connection, pool: Option<&PoolKey>) -> Result<Vec<CertificateRow>> {
+    let pool_id = match pool {
+        Some(key) => Some(
+            selected_pools(conn, Some(key))?
+                .first()
+                .map(|p| p.id)
+                .unwrap_or(-1),
+        ),
+        None => None,
+    };
+    Ok(register::list(conn, pool_id)?)
+}
+
+/// The reprint and void log, oldest first; one certificate's when `number` is given.
+pub fn log(conn: &Connection, number: Option<&str>) -> Result<Vec<LogRow>> {
+    let id = match number {
+        Some(n) => Some(registered(conn, n)?.id),
+        None => None,
+    };
+    Ok(register::log_rows(conn, id)?)
+}
+
+/// The outcome of checking a certificate's QR text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verification {
+    Valid {
+        number: String,
+        holder: String,
+        body: String,
+        issued_on: String,
+    },
+    Invalid {
+        reason: String,
+    },
+}
+
+impl Verification {
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Verification::Valid { .. })
+    }
+}
+
+/// Checks a certificate's QR text `JDC1:<number>:<signature>`: the number must be registered
+/// and not void, and the signature must match the registered text under the competition's
+/// public key.
+pub fn verify(conn: &Connection, text: &str) -> Result<Verification> {
+    let invalid = |reason: String| Ok(Verification::Invalid { reason });
+    let mut parts = text.trim().splitn(3, ':');
+    let (Some(prefix), Some(number), Some(signature)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return invalid("不是证书二维码的内容（应为 JDC1:编号:签名）".into());
+    };
+    if !prefix.eq_ignore_ascii_case(QR_PREFIX) {
+        return invalid("不是证书二维码的内容（应为 JDC1:编号:签名）".into());
+    }
+    let Some(signature) = base32_decode(signature)
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .map(|b| Signature::from_bytes(&b))
+    else {
+        return invalid("签名部分已损坏".into());
+    };
+    let Some(row) = register::by_number(conn, &number.to_ascii_uppercase())? else {
+        return invalid(format!("证书登记簿中没有编号 {number}"));
+    };
+    if row.is_void() {
+        return invalid(format!(
+            "证书 {} 已于 {} 作废：{}",
+            row.number,
+            row.voided_at.unwrap_or_default(),
+            row.void_reason.unwrap_or_default()
+        ));
+    }
+    let Some(public) = stored_public_key(conn)? else {
+        return invalid("本数据库没有证书公钥，无法核验".into());
+    };
+    if public
+        .verify(&signed_message(&row.number, &row.text), &signature)
+        .is_err()
+    {
+        return invalid(format!(
+            "证书 {} 的签名与登记内容不符，可能是伪造或被改动",
+            row.number
+        ));
+    }
+    Ok(Verification::Valid {
+        number: row.number,
+        holder: row.text.holder_name,
+        body: row.text.body,
+        issued_on: row.text.issued_on.to_chinese(),
+    })
+}
+
+/// A printer profile's offset; zero for a profile never calibrated.
+pub fn printer_offset(conn: &Connection, printer: &str) -> Result<Offset> {
+    match competition::setting(conn, &format!("{PRINTER_PREFIX}{}", printer.trim()))? {
+        None => Ok(Offset::default()),
+        Some(json) => serde_json::from_str(&json).map_err(|_| {
+            OpsError::Denied(format!("打印机“{printer}”的偏移设置已损坏，请重新设置"))
+        }),
+    }
+}
+
+/// Every calibrated printer profile.
+pub fn printers(conn: &Connection) -> Result<Vec<(String, Offset)>> {
+    let mut profiles = Vec::new();
+    for (key, json) in register::settings_with_prefix(conn, PRINTER_PREFIX)? {
+        let name = key.trim_start_matches(PRINTER_PREFIX).to_string();
+        profiles.push((name, serde_json::from_str(&json).unwrap_or_default()));
+    }
+    Ok(profiles)
+}
+
+/// Saves a printer profile's 套打 offset in millimetres (±50 at most).
+pub fn set_printer_offset(
+    conn: &Connection,
+    actor: &Actor,
+    printer: &str,
+    offset: Offset,
+) -> Result<()> {
+    let printer = printer.trim();
+    if printer.is_empty() {
+        return Err(OpsError::Denied("打印机名称不能为空".into()));
+    }
+    if !(offset.x.abs() <= 50.0 && offset.y.abs() <= 50.0) {
+        return Err(OpsError::Denied("偏移应在 ±50 毫米以内".into()));
+    }
+    let tx = conn.unchecked_transaction()?;
+    let old = printer_offset(&tx, printer)?;
+    let json = serde_json::to_string(&offset).map_err(|e| OpsError::Denied(e.to_string()))?;
+    competition::set_setting(&tx, &format!("{PRINTER_PREFIX}{printer}"), &json)?;
+    let (old, new) = (
+        format!("X {:+.1}，Y {:+.1}", old.x, old.y),
+        format!("X {:+.1}，Y {:+.1}", offset.x, offset.y),
+    );
+    audit::log(
+        &tx,
+        &AuditEntry {
+            actor: &actor.name,
+            action: "设置套打偏移",
+            subject: Some(printer),
+            old_value: Some(&old),
+            new_value: Some(&new),
+            ..Default::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The calibration page of a printer profile, as PDF bytes.
+pub fn calibration_page(conn: &Connection, printer: Option<&str>, paper: Paper) -> Result<Vec<u8>> {
+    let printer = printer.unwrap_or(DEFAULT_PRINTER);
+    let offset = printer_offset(conn, printer)?;
+    let doc = layout::calibration_page(paper, offset, printer);
+    pdf::write(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base32_round_trips_and_uses_the_qr_alphanumeric_set() {
+        for bytes in [
+            vec![],
+            vec![0u8],
+            vec![255, 1, 2],
+            (0..64).collect::<Vec<u8>>(),
+        ] {
+            let text = base32_encode(&bytes);
+            assert!(text.bytes().all(|b| BASE32.contains(&b)));
+            assert_eq!(base32_decode(&text), Some(bytes));
+        }
+        assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
+        assert_eq!(base32_decode("mzxw6ytboi"), Some(b"foobar".to_vec()));
+        assert_eq!(base32_decode("0189"), None);
+    }
+
+    #[test]
+    fn numbers_carry_year_event_group_prize_and_sequence() {
+        let key = PoolKey::new("DS", Group::Staff);
+        assert_eq!(
+            certificate_number(2023, &key, Prize::First, 1),
+            "2023-DS-ZG-1-001"
+        );
+        assert_eq!(
+            certificate_number(2023, &PoolKey::new("QM", Group::Student), Prize::Third, 12),
+            "2023-QM-XS-3-012"
+        );
+    }
+
+    #[test]
+    fn the_qr_payload_fits_a_small_code() {
+        let payload = qr_payload("2023-DS-ZG-1-001", &"ab".repeat(64)).unwrap_or_default();
+        assert!(payload.starts_with("JDC1:2023-DS-ZG-1-001:"));
+        assert_eq!(payload.len(), 5 + 16 + 1 + 103);
+        let code = crate::print::layout::QrMatrix::encode(&payload).map(|q| q.width);
+        assert_eq!(code, Some(41 + 8), "version 6 at error correction level M");
+    }
+
+    #[test]
+    fn key_file_sits_beside_the_database() {
+        assert_eq!(
+            key_path(Path::new("/data/judgedesk.sqlite")),
+            PathBuf::from("/data/judgedesk.sqlite.certificate-key")
+        );
+    }
+}

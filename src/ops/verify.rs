@@ -1,0 +1,330 @@
+//! `verify` and the startup check: is the file sound (SQLite's own checks), and is every sealed record exactly as it was sealed, in an unbroken chain, by a trusted laptop.
+//!
+//! Trusted signers are this laptop, the laptop that created the database (the first link) and
+//! every laptop registered with `device trust` in an intact record signed by a trusted laptop.
+
+use super::Result;
+use crate::core::chain::{self, LinkFault};
+use crate::store::ledger::{self, KeySource, SEALED};
+use rusqlite::{Connection, OpenFlags};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One sealed record, named as a person can look it up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub kind: String,
+    pub row_id: i64,
+    /// The entry uid, for score entries still present.
+    pub uid: Option<String>,
+}
+
+impl fmt::Display for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.kind.as_str() {
+            "score" => "评分记录",
+            "theory" => "理论成绩记录",
+            "audit" => "审计记录",
+            "device" => "设备登记记录",
+            other => other,
+        };
+        write!(f, "{label} #{}", self.row_id)?;
+        if let Some(uid) = &self.uid {
+            write!(f, "（uid {uid}）")?;
+        }
+        Ok(())
+    }
+}
+
+/// Something `verify` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finding {
+    /// SQLite's integrity check reported a problem, or the file could not be read.
+    FileDamaged(String),
+    /// The file has no audit chain (not written by this version of judgedesk).
+    NoChain,
+    Edited(Record),
+    Deleted(Record),
+    Inserted(Record),
+    ChainBroken {
+        seq: i64,
+        record: Record,
+    },
+    Forged {
+        seq: i64,
+        record: Record,
+    },
+    UntrustedSigner {
+        seq: i64,
+        record: Record,
+        fingerprint: String,
+    },
+    /// A cell's current value is not its newest score entry.
+    CurrentValue {
+        contestant_id: i64,
+        criterion_id: i64,
+        judge_id: i64,
+    },
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::FileDamaged(detail) => write!(f, "数据库文件损坏: {detail}"),
+            Finding::NoChain => write!(f, "该文件没有审计链（不是本版本 judgedesk 写入的数据库）"),
+            Finding::Edited(r) => write!(f, "{r}：内容与签封时不一致（被修改）"),
+            Finding::Deleted(r) => write!(f, "{r}：已被删除（审计链中有它的签封）"),
+            Finding::Inserted(r) => write!(f, "{r}：没有签封（绕过本程序插入）"),
+            Finding::ChainBroken { seq, record } => write!(
+                f,
+                "审计链在第 {seq} 条（{record}）处断开：之前的链记录被删除、插入或改写"
+            ),
+            Finding::Forged { seq, record } => write!(
+                f,
+                "审计链第 {seq} 条（{record}）的哈希或签名无效（链记录被改写）"
+            ),
+            Finding::CurrentValue {
+                contestant_id,
+                criterion_id,
+                judge_id,
+            } => write!(
+                f,
+                "当前分数表（选手#{contestant_id} 评分项#{criterion_id} 裁判#{judge_id}）与评分记录不一致（被修改）"
+            ),
+            Finding::UntrustedSigner {
+                seq,
+                record,
+                fingerprint,
+            } => {
+                write!(
+                    f,
+                    "审计链第 {seq} 条（{record}）由未登记的设备签名（指纹 {fingerprint}）"
+                )
+            }
+        }
+    }
+}
+
+/// What `verify` found, with the facts that were checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Number of links in the chain.
+    pub links: usize,
+    /// Fingerprint of the laptop that created the database.
+    pub root: Option<String>,
+    /// Fingerprints of every laptop that sealed something.
+    pub signers: Vec<String>,
+}
+
+impl Report {
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// Checks the open database: `PRAGMA integrity_check` (`full`) or `quick_check`, then the chain.
+pub fn verify(conn: &Connection, full: bool) -> Result<Report> {
+    let own = ledger::own_public_key(conn)?;
+    Ok(verify_with(conn, full, &own))
+}
+
+/// `verify` on a database file, trusting this laptop's key from the environment.
+pub fn verify_file(path: &Path) -> Result<Report> {
+    let conn = open_unchanged(path)?;
+    let own = ledger::own_public_key(&conn)?;
+    Ok(verify_with(&conn, true, &own))
+}
+
+/// Opens an existing database file to read it: never created, never migrated, read-only when the
+/// medium is; with the chain functions installed.
+pub fn open_unchanged(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(super::OpsError::Denied(format!(
+            "找不到数据库文件 {}",
+            path.display()
+        )));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    ledger::install(&conn, KeySource::from_environment())?;
+    Ok(conn)
+}
+
+/// The checks, with this laptop's public key given. Read failures become findings.
+pub fn verify_with(conn: &Connection, full: bool, own_key: &str) -> Report {
+    let mut report = Report::default();
+    match ledger::check_file(conn, full) {
+        Ok(lines) => report
+            .findings
+            .extend(lines.into_iter().map(Finding::FileDamaged)),
+        Err(e) => {
+            report.findings.push(Finding::FileDamaged(e.to_string()));
+            return report;
+        }
+    }
+    if let Err(e) = check_chain(conn, own_key, &mut report) {
+        report.findings.push(Finding::FileDamaged(e.to_string()));
+    }
+    report
+}
+
+fn check_chain(conn: &Connection, own_key: &str, report: &mut Report) -> Result<()> {
+    if !ledger::has_ledger(conn)? {
+        report.findings.push(Finding::NoChain);
+        return Ok(());
+    }
+    let links = ledger::links(conn)?;
+    report.links = links.len();
+    report.root = links.first().map(|l| chain::fingerprint(&l.signer));
+    let mut signers: Vec<String> = Vec::new();
+    for link in &links {
+        let fp = chain::fingerprint(&link.signer);
+        if !signers.contains(&fp) {
+            signers.push(fp);
+        }
+    }
+    report.signers = signers;
+
+    // The rows as they are now, by kind and id.
+    let mut current: HashMap<(String, i64), ledger::CurrentRow> = HashMap::new();
+    for (kind, _, _) in SEALED {
+        for row in ledger::current_rows(conn, kind)? {
+            current.insert((kind.to_string(), row.row_id), row);
+        }
+    }
+    let record = |kind: &str, row_id: i64| Record {
+        kind: kind.to_string(),
+        row_id,
+        uid: current
+            .get(&(kind.to_string(), row_id))
+            .and_then(|r| r.uid.clone()),
+    };
+
+    for (index, fault) in chain::check_links(&links) {
+        let link = &links[index];
+        let record = record(&link.kind, link.row_id);
+        report.findings.push(match fault {
+            LinkFault::Broken => Finding::ChainBroken {
+                seq: link.seq,
+                record,
+            },
+            LinkFault::HashMismatch | LinkFault::BadSignature => Finding::Forged {
+                seq: link.seq,
+                record,
+            },
+        });
+    }
+
+    // Trust: this laptop, the creator, and laptops vouched for by a trusted laptop in an intact record.
+    let mut trusted: HashSet<String> = HashSet::from([own_key.to_string()]);
+    if let Some(first) = links.first() {
+        trusted.insert(first.signer.clone());
+    }
+    let sealed: HashMap<(String, i64), &chain::Link> = links
+        .iter()
+        .map(|l| ((l.kind.clone(), l.row_id), l))
+        .collect();
+    let devices = ledger::trusted_devices(conn)?;
+    loop {
+        let before = trusted.len();
+        for device in &devices {
+            let key = ("device".to_string(), device.id);
+            let (Some(link), Some(row)) = (sealed.get(&key), current.get(&key)) else {
+                continue;
+            };
+            let intact = link.row_hash == row.row_hash
+                && chain::verify(&link.signer, &link.hash, &link.signature);
+            if intact && trusted.contains(&link.signer) {
+                trusted.insert(device.public_key.clone());
+            }
+        }
+        if trusted.len() == before {
+            break;
+        }
+    }
+    for link in &links {
+        if !trusted.contains(&link.signer) {
+            report.findings.push(Finding::UntrustedSigner {
+                seq: link.seq,
+                record: record(&link.kind, link.row_id),
+                fingerprint: chain::fingerprint(&link.signer),
+            });
+        }
+    }
+
+    // Rows against their seals.
+    for link in &links {
+        let key = (link.kind.clone(), link.row_id);
+        match current.get(&key) {
+            None => report.findings.push(Finding::Deleted(Record {
+                kind: link.kind.clone(),
+                row_id: link.row_id,
+                uid: None,
+            })),
+            Some(row) if row.row_hash != link.row_hash => report
+                .findings
+                .push(Finding::Edited(record(&link.kind, link.row_id))),
+            Some(_) => {}
+        }
+    }
+    for (contestant_id, criterion_id, judge_id, _) in ledger::current_score_mismatches(conn)? {
+        report.findings.push(Finding::CurrentValue {
+            contestant_id,
+            criterion_id,
+            judge_id,
+        });
+    }
+    let mut unsealed: Vec<&(String, i64)> = current
+        .keys()
+        .filter(|k| !sealed.contains_key(*k))
+        .collect();
+    unsealed.sort();
+    for (kind, row_id) in unsealed {
+        report
+            .findings
+            .push(Finding::Inserted(record(kind, *row_id)));
+    }
+    Ok(())
+}
+
+/// What the window should do with a database file before working on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Startup {
+    /// No file yet: it will be created.
+    New,
+    /// `quick_check` passed.
+    Sound,
+    /// The file is damaged: do not work on it. `backup` is the newest backup that verifies.
+    Damaged {
+        problems: Vec<String>,
+        backup: Option<PathBuf>,
+    },
+}
+
+/// The startup check: `PRAGMA quick_check` on the file, and for a damaged file the newest
+/// verified backup to offer. Never changes the file.
+pub fn startup_check(db: &Path) -> Startup {
+    if !db.exists() {
+        return Startup::New;
+    }
+    let problems = match Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) {
+        Ok(conn) => match ledger::check_file(&conn, false) {
+            Ok(lines) => lines,
+            Err(e) => vec![e.to_string()],
+        },
+        Err(e) => vec![crate::store::faults::describe(&e)],
+    };
+    if problems.is_empty() {
+        return Startup::Sound;
+    }
+    let backup = super::backup::newest_verified(db).map(|(path, _)| path);
+    Startup::Damaged { problems, backup }
+}

@@ -1,0 +1,947 @@
+//! The venue workflow after the draw: judges submit (freeze) their sheets, the chief judge
+//! reopens them, resolves spread flags and measurement conflicts, locks and (with the
+//! supervisor) unlocks a pool; the supervisor confirms and decrypts, publishes, records
+//! appeals and their score changes, and makes the results final (§7). Each public function
+//! is one action in one transaction, checked against the actor's role and pools, audited.
+//! Also `load_desk`: the snapshot the window draws from. Must not import egui.
+
+use super::accounts::{self, SignIn};
+use super::results::{self, Results};
+use super::scoring::{new_uid, pool_or_denied, workstation_label};
+use super::{Actor, OpsError, Result};
+use crate::core::evaluate::{PoolOutcome, PoolSheet};
+use crate::core::model::{Kind, PoolKey, PoolState, Role, Status};
+use crate::core::score::Hundredths;
+use crate::store::audit::{self, AuditEntry};
+use crate::store::competition::{self, PoolInfo, VenueInfo};
+use crate::store::people::{self, Account, Contestant};
+use crate::store::scores::{self, NewScore};
+use crate::store::workflow::{
+    self as flow, Appeal, NewResolution, PoolEvent, Resolution, ResolutionKind,
+};
+use rusqlite::Connection;
+use std::collections::{HashMap, HashSet};
+
+/// Appeals are accepted for this long after a pool's results are published (§7).
+pub const APPEAL_WINDOW_MINUTES: i64 = 120;
+
+fn denied<T>(text: impl Into<String>) -> Result<T> {
+    Err(OpsError::Denied(text.into()))
+}
+
+fn ensure_role(actor: &Actor, role: Role) -> Result<()> {
+    if actor.role != role {
+        return denied(format!("只有{}可以执行此操作", role.label()));
+    }
+    Ok(())
+}
+
+/// Judges and chief judges act only in the pools assigned to them.
+pub(crate) fn ensure_assigned(
+    conn: &Connection,
+    actor: &Actor,
+    pool: &PoolInfo,
+) -> Result<Account> {
+    let account = people::accounts(conn)?
+        .into_iter()
+        .find(|a| Some(a.id) == actor.account_id)
+        .ok_or_else(|| OpsError::Denied("请先登录".into()))?;
+    if matches!(account.role, Role::Judge | Role::Chief) && !account.pools.contains(&pool.id) {
+        return denied(format!("{} 未分配到 {}", account.name, pool.title()));
+    }
+    Ok(account)
+}
+
+fn log(conn: &Connection, entry: AuditEntry<'_>) -> Result<()> {
+    audit::log(conn, &entry)?;
+    Ok(())
+}
+
+fn set_state(
+    conn: &Connection,
+    actor: &Actor,
+    pool: &PoolInfo,
+    state: PoolState,
+    action: &str,
+    reason: Option<&str>,
+) -> Result<()> {
+    competition::set_pool_state(conn, pool.id, state)?;
+    flow::add_pool_event(conn, pool.id, state, &actor.name, reason)?;
+    let pool_name = pool.key.to_string();
+    log(
+        conn,
+        AuditEntry {
+            actor: &actor.name,
+            action,
+            pool: Some(&pool_name),
+            old_value: Some(pool.state.label()),
+            new_value: Some(state.label()),
+            reason,
+            ..Default::default()
+        },
+    )
+}
+
+fn nonempty<'a>(text: &'a str, what: &str) -> Result<&'a str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return denied(format!("请填写{what}"));
+    }
+    Ok(text)
+}
+
+// ---- judges submit, the chief judge reopens ---------------------------------------------
+
+/// The judge freezes their entries for the given contestants (a row, or the whole sheet).
+/// Every contestant must be 正常 and have this judge's value for every judgement criterion.
+/// Returns how many were newly frozen.
+pub fn submit(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    contestants: &[i64],
+) -> Result<usize> {
+    ensure_role(actor, Role::Judge)?;
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    let judge = ensure_assigned(&tx, actor, &pool)?;
+    if pool.state >= PoolState::Locked {
+        return denied(format!("{} 已{}", pool.title(), pool.state.label()));
+    }
+    let criteria = competition::criteria(&tx, pool.id)?;
+    let pool_people: HashMap<i64, Contestant> = people::contestants_in_pool(&tx, pool.id)?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut incomplete = Vec::new();
+    let mut frozen = 0;
+    for id in contestants {
+        let Some(contestant) = pool_people.get(id) else {
+            return denied(format!("{}中没有该选手", pool.title()));
+        };
+        if contestant.status != Status::Normal {
+            continue;
+        }
+        let missing = criteria.iter().any(|(criterion_id, c)| {
+            c.kind == Kind::Judgement
+                && !matches!(
+                    scores::current(&tx, *id, *criterion_id, judge.id),
+                    Ok(Some(_))
+                )
+        });
+        if missing {
+            incomplete.push(workstation_label(contestant));
+            continue;
+        }
+        if flow::submit(&tx, judge.id, *id, pool.id)? {
+            frozen += 1;
+        }
+    }
+    if !incomplete.is_empty() {
+        return denied(format!(
+            "以下选手还有未评分的主观评分项：{}",
+            incomplete.join("、")
+        ));
+    }
+    let pool_name = pool.key.to_string();
+    log(
+        &tx,
+        AuditEntry {
+            actor: &actor.name,
+            action: "提交评分",
+            pool: Some(&pool_name),
+            subject: Some(&judge.name),
+            new_value: Some(&format!("{frozen} 名选手")),
+            ..Default::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(frozen)
+}
+
+/// The chief judge reopens a judge's submitted entries (one contestant, or all), with a reason.
+pub fn reopen(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    judge_id: i64,
+    contestant: Option<i64>,
+    reason: &str,
+) -> Result<usize> {
+    ensure_role(actor, Role::Chief)?;
+    let reason = nonempty(reason, "退回理由")?;
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    ensure_assigned(&tx, actor, &pool)?;
+    if pool.state >= PoolState::Locked {
+        return denied(format!(
+            "{} 已{}，须先解锁",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    let judge_name = people::accounts(&tx)?
+        .into_iter()
+        .find(|a| a.id == judge_id)
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let targets: Vec<i64> = flow::submissions(&tx, pool.id)?
+        .into_iter()
+        .filter(|(j, c)| *j == judge_id && contestant.is_none_or(|only| only == *c))
+        .map(|(_, c)| c)
+        .collect();
+    let mut reopened = 0;
+    for c in &targets {
+        if flow::reopen(&tx, judge_id, *c)? {
+            reopened += 1;
+        }
+    }
+    let subject = match contestant.and_then(|c| {
+        people::contestants_in_pool(&tx, pool.id)
+            .ok()?
+            .into_iter()
+            .find(|x| x.id == c)
+    }) {
+        Some(c) => format!("{judge_name} {}", workstation_label(&c)),
+        None => format!("{judge_name} 全部"),
+    };
+    let pool_name = pool.key.to_string();
+    log(
+        &tx,
+        AuditEntry {
+            actor: &actor.name,
+            action: "退回评分",
+            pool: Some(&pool_name),
+            subject: Some(&subject),
+            new_value: Some(&format!("{reopened} 名选手")),
+            reason: Some(reason),
+            ..Default::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(reopened)
+}
+
+// ---- flags ------------------------------------------------------------------------------
+
+/// The canonical text of a cell's values (`judge:hundredths,…` by judge), what an acceptance
+/// is bound to: when any value changes, the acceptance no longer applies.
+pub fn values_text(entries: &[(i64, Hundredths)]) -> String {
+    let mut sorted = entries.to_vec();
+    sorted.sort_unstable();
+    sorted
+        .iter()
+        .map(|(j, v)| format!("{j}:{}", v.0))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The current entries of one cell of a sheet, judges of the pool only.
+pub fn sheet_cell(sheet: &PoolSheet, contestant: i64, criterion: &str) -> Vec<(i64, Hundredths)> {
+    let (Some(c), Some(k)) = (
+        sheet.contestant_index(contestant),
+        sheet.criterion_index(criterion),
+    ) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<(i64, Hundredths)> = sheet.cells[c * sheet.criteria.len() + k]
+        .iter()
+        .copied()
+        .filter(|(j, _)| sheet.judges.contains(j))
+        .collect();
+    entries.sort_unstable();
+    entries
+}
+
+/// Is this spread flag covered by an acceptance of exactly its current values?
+pub fn flag_accepted(
+    resolutions: &[Resolution],
+    contestant: i64,
+    criterion: &str,
+    values: &str,
+) -> Option<Resolution> {
+    resolutions
+        .iter()
+        .rev()
+        .find(|r| {
+            r.kind == ResolutionKind::Accept
+                && r.contestant_id == contestant
+                && r.criterion == criterion
+                && r.judge_values == values
+        })
+        .cloned()
+}
+
+/// Spread flags of an outcome that no acceptance covers.
+pub fn unresolved_flags(
+    sheet: &PoolSheet,
+    outcome: &PoolOutcome,
+    resolutions: &[Resolution],
+) -> usize {
+    outcome
+        .spread_flags
+        .iter()
+        .filter(|f| {
+            let values = values_text(&sheet_cell(sheet, f.contestant, &f.criterion));
+            flag_accepted(resolutions, f.contestant, &f.criterion, &values).is_none()
+        })
+        .count()
+}
+
+fn criterion_id(
+    conn: &Connection,
+    pool: &PoolInfo,
+    code: &str,
+) -> Result<(i64, crate::core::model::Criterion)> {
+    competition::criteria(conn, pool.id)?
+        .into_iter()
+        .find(|(_, c)| c.code == code)
+        .ok_or_else(|| OpsError::Denied(format!("{} 没有评分项 {code}", pool.title())))
+}
+
+fn pool_contestant(conn: &Connection, pool: &PoolInfo, id: i64) -> Result<Contestant> {
+    people::contestants_in_pool(conn, pool.id)?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| OpsError::Denied(format!("{}中没有该选手", pool.title())))
+}
+
+/// The chief judge accepts a spread flag's current values with a note.
+pub fn accept_flag(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    contestant_id: i64,
+    criterion: &str,
+    note: &str,
+) -> Result<()> {
+    ensure_role(actor, Role::Chief)?;
+    let note = nonempty(note, "说明")?;
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    ensure_assigned(&tx, actor, &pool)?;
+    if pool.state >= PoolState::Locked {
+        return denied(format!("{} 已{}", pool.title(), pool.state.label()));
+    }
+    let contestant = pool_contestant(&tx, &pool, contestant_id)?;
+    let (cid, c) = criterion_id(&tx, &pool, criterion)?;
+    let judges: HashSet<i64> = people::pool_judges(&tx, pool.id)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let entries: Vec<(i64, Hundredths)> = flow::cell_values(&tx, contestant_id, cid)?
+        .into_iter()
+        .filter(|(j, _)| judges.contains(j))
+        .collect();
+    if c.kind == Kind::Measurement && entries.iter().any(|e| e.1 != entries[0].1) {
+        return denied("客观评分项的不一致只能通过重评解决");
+    }
+    let text = values_text(&entries);
+    flow::add_resolution(
+        &tx,
+        &NewResolution {
+            pool_id: pool.id,
+            contestant_id,
+            criterion,
+            kind: ResolutionKind::Accept,
+            judge_values: &text,
+            note,
+            decided_by: &actor.name,
+        },
+    )?;
+    let pool_name = pool.key.to_string();
+    let subject = format!("{} {criterion}", workstation_label(&contestant));
+    let shown = entries
+        .iter()
+        .map(|(_, v)| v.to_short())
+        .collect::<Vec<_>>()
+        .join(" / ");
+    log(
+        &tx,
+        AuditEntry {
+            actor: &actor.name,
+            action: "接受评分差异",
+            pool: Some(&pool_name),
+            contestant_id: Some(contestant_id),
+            subject: Some(&subject),
+            new_value: Some(&shown),
+            reason: Some(note),
+            ..Default::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The chief judge withdraws one judge's value of a cell so that the judge scores it again;
+/// the judge's submitted row for that contestant is reopened.
+pub fn request_rescore(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    contestant_id: i64,
+    criterion: &str,
+    judge_id: i64,
+    reason: &str,
+) -> Result<()> {
+    ensure_role(actor, Role::Chief)?;
+    let reason = nonempty(reason, "重评理由")?;
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    ensure_assigned(&tx, actor, &pool)?;
+    if pool.state >= PoolState::Locked {
+        return denied(format!(
+            "{} 已{}，须先解锁",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    let contestant = pool_contestant(&tx, &pool, contestant_id)?;
+    let (cid, _) = criterion_id(&tx, &pool, criterion)?;
+    let entries = flow::cell_values(&tx, contestant_id, cid)?;
+    let Some((_, old)) = entries.iter().find(|(j, _)| *j == judge_id).copied() else {
+        return denied("该裁判在此项没有评分");
+    };
+    let text = values_text(&entries);
+    let uid = new_uid();
+    let now = crate::store::now_text();
+    scores::append(
+        &tx,
+        &NewScore {
+            uid: &uid,
+            contestant_id,
+            criterion_id: cid,
+            judge_id,
+            value: None,
+            entered_at: &now,
+            entered_by: &actor.name,
+            device: &super::setup::device_label(&tx)?,
+            source: "rescore",
+        },
+    )?;
+    flow::reopen(&tx, judge_id, contestant_id)?;
+    flow::add_resolution(
+        &tx,
+        &NewResolution {
+            pool_id: pool.id,
+            contestant_id,
+            criterion,
+            kind: ResolutionKind::Rescore,
+            judge_values: &text,
+            note: reason,
+            decided_by: &actor.name,
+        },
+    )?;
+    let judge_name = people::accounts(&tx)?
+        .into_iter()
+        .find(|a| a.id == judge_id)
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let pool_name = pool.key.to_string();
+    let subject = format!(
+        "{judge_name} {} {criterion}",
+        workstation_label(&contestant)
+    );
+    let old_text = old.to_short();
+    log(
+        &tx,
+        AuditEntry {
+            actor: &actor.name,
+            action: "要求重评",
+            pool: Some(&pool_name),
+            contestant_id: Some(contestant_id),
+            subject: Some(&subject),
+            old_value: Some(&old_text),
+            new_value: Some("（待重评）"),
+            reason: Some(reason),
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+// ---- lock, unlock, decrypt, publish, final ----------------------------------------------
+
+fn evaluate_pool(conn: &Connection, pool: &PoolInfo) -> Result<(PoolSheet, PoolOutcome)> {
+    let sheet = scores::load_sheets(conn)?
+        .into_iter()
+        .find(|(info, _)| info.id == pool.id)
+        .map(|(_, sheet)| sheet)
+        .ok_or_else(|| OpsError::Denied(format!("没有赛项组别 {}", pool.key)))?;
+    let outcome = crate::core::evaluate::evaluate(&sheet);
+    Ok((sheet, outcome))
+}
+
+/// The chief judge locks a complete pool whose every flag is resolved.
+pub fn lock(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
+    ensure_role(actor, Role::Chief)?;
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    ensure_assigned(&tx, actor, &pool)?;
+    if pool.state != PoolState::Scoring {
+        return denied(format!(
+            "{} 当前为{}，只有评分中的赛项组别可以锁定",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    let (sheet, outcome) = evaluate_pool(&tx, &pool)?;
+    if !outcome.complete {
+        return denied(format!(
+            "成绩尚未完整（待录入 {} 项），不能锁定",
+            outcome.missing_items
+        ));
+    }
+    if !outcome.conflicts.is_empty() {
+        return denied(format!(
+            "还有 {} 项客观分不一致，不能锁定",
+            outcome.conflicts.len()
+        ));
+    }
+    let open = unresolved_flags(&sheet, &outcome, &flow::resolutions(&tx, pool.id)?);
+    if open > 0 {
+        return denied(format!("还有 {open} 项评分差异未处理，不能锁定"));
+    }
+    set_state(&tx, actor, &pool, PoolState::Locked, "锁定", None)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Unlocks a locked pool: the signed-in chief judge and the supervisor's PIN, with a reason.
+/// The supervisor's PIN goes through the sign-in lockout policy and is audited as a sign-in.
+pub fn unlock(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    supervisor: &str,
+    supervisor_pin: &str,
+    reason: &str,
+) -> Result<()> {
+    ensure_role(actor, Role::Chief)?;
+    let reason = nonempty(reason, "解锁理由")?;
+    let pool = pool_or_denied(conn, pool_key)?;
+    ensure_assigned(conn, actor, &pool)?;
+    if pool.state != PoolState::Locked {
+        return denied(format!(
+            "{} 当前为{}，不能解锁",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    match accounts::sign_in(conn, supervisor, supervisor_pin)? {
+        SignIn::Accepted(account) if account.role == Role::Supervisor => {}
+        SignIn::Accepted(_) => return denied(format!("{supervisor} 不是监督账号")),
+        SignIn::WrongPin { failures } => {
+            return denied(format!("监督 PIN 错误（第 {failures} 次）"));
+        }
+        SignIn::Wait(s) => return denied(format!("监督账号需等待 {s} 秒后再试")),
+        SignIn::Locked => return denied("监督账号已锁定，请赛务解锁"),
+        SignIn::UnknownAccount => return denied(format!("没有账号 {supervisor}")),
+    }
+    let tx = conn.unchecked_transaction()?;
+    let joint = format!("{reason}（监督：{supervisor}）");
+    set_state(&tx, actor, &pool, PoolState::Scoring, "解锁", Some(&joint))?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The supervisor confirms a locked pool, which decrypts it: names appear.
+pub fn confirm_and_decrypt(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
+    ensure_role(actor, Role::Supervisor)?;
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    if pool.state != PoolState::Locked {
+        return denied(format!(
+            "{} 当前为{}，须由裁判长锁定后才能确认解密",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    set_state(&tx, actor, &pool, PoolState::Decrypted, "确认并解密", None)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The supervisor publishes the results (公示); the appeal window starts.
+pub fn publish(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
+    ensure_role(actor, Role::Supervisor)?;
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    if pool.state != PoolState::Decrypted {
+        return denied(format!(
+            "{} 当前为{}，须先确认解密",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    set_state(&tx, actor, &pool, PoolState::Published, "公示", None)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The supervisor makes the results final once every appeal is decided.
+pub fn finalize(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
+    ensure_role(actor, Role::Supervisor)?;
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    if pool.state != PoolState::Published {
+        return denied(format!(
+            "{} 当前为{}，须先公示",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    let open = flow::appeals(&tx, Some(pool.id))?
+        .iter()
+        .filter(|a| a.outcome.is_none())
+        .count();
+    if open > 0 {
+        return denied(format!("还有 {open} 项申诉未处理，不能定稿"));
+    }
+    set_state(&tx, actor, &pool, PoolState::Final, "定稿", None)?;
+    tx.commit()?;
+    Ok(())
+}
+
+// ---- appeals ----------------------------------------------------------------------------
+
+fn parse_time(text: &str) -> Option<chrono::NaiveDateTime> {
+    let text = text.trim();
+    [
+        "%Y-%m-%d %H:%M:%S%.3f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
+}
+
+/// When the pool's results were (last) published, if they were.
+pub fn published_at(events: &[PoolEvent]) -> Option<String> {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.state == PoolState::Published)
+        .map(|e| e.at.clone())
+}
+
+/// The supervisor records a team leader's written appeal, received at `received_at`
+/// (`2023-11-15 16:30`), within two hours of publication.
+pub fn record_appeal(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    leader: &str,
+    unit: &str,
+    received_at: &str,
+    content: &str,
+) -> Result<i64> {
+    ensure_role(actor, Role::Supervisor)?;
+    let leader = nonempty(leader, "领队姓名")?;
+    let unit = nonempty(unit, "单位")?;
+    let content = nonempty(content, "申诉内容")?;
+    let Some(received) = parse_time(received_at) else {
+        return denied("收到时间应写作 2023-11-15 16:30");
+    };
+    let tx = conn.unchecked_transaction()?;
+    let pool = pool_or_denied(&tx, pool_key)?;
+    if pool.state != PoolState::Published {
+        return denied(format!(
+            "{} 当前为{}，只在公示期间受理申诉",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    let events = flow::pool_events(&tx, pool.id)?;
+    if let Some(published) = published_at(&events).as_deref().and_then(parse_time) {
+        let deadline = published + chrono::Duration::minutes(APPEAL_WINDOW_MINUTES);
+        if received > deadline {
+            return denied(format!(
+                "已超过申诉期限（公示后 2 小时，截至 {}），不予受理",
+                deadline.format("%Y-%m-%d %H:%M")
+            ));
+        }
+        if received < published - chrono::Duration::minutes(1) {
+            return denied("收到时间早于公示时间");
+        }
+    }
+    let pool_units: HashSet<String> = people::contestants_in_pool(&tx, pool.id)?
+        .into_iter()
+        .map(|c| c.record.unit)
+        .collect();
+    if !pool_units.contains(unit) {
+        return denied(format!("{unit} 在{}中没有选手", pool.title()));
+    }
+    let at = received.format("%Y-%m-%d %H:%M").to_string();
+    let id = flow::add_appeal(&tx, pool.id, leader, unit, &at, content, &actor.name)?;
+    let pool_name = pool.key.to_string();
+    log(
+        &tx,
+        AuditEntry {
+            actor: &actor.name,
+            action: "受理申诉",
+            pool: Some(&pool_name),
+            subject: Some(&format!("申诉 #{id} {unit} 领队 {leader}")),
+            new_value: Some(content),
+            ..Default::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// What an appeal changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppealChange {
+    Theory {
+        contestant: i64,
+        value: Hundredths,
+    },
+    Practical {
+        contestant: i64,
+        criterion: String,
+        judge: i64,
+        value: Hundredths,
+    },
+}
+
+fn open_appeal(conn: &Connection, actor: &Actor, appeal_id: i64) -> Result<(Appeal, PoolInfo)> {
+    ensure_role(actor, Role::Supervisor)?;
+    let appeal = flow::appeal(conn, appeal_id)?
+        .ok_or_else(|| OpsError::Denied(format!("没有申诉 #{appeal_id}")))?;
+    let pool = competition::pool_by_id(conn, appeal.pool_id)?
+        .ok_or_else(|| OpsError::Denied("申诉所在的赛项组别不存在".into()))?;
+    if pool.state != PoolState::Published {
+        return denied(format!(
+            "{} 当前为{}，不能再处理申诉",
+            pool.title(),
+            pool.state.label()
+        ));
+    }
+    if appeal.outcome.is_some() {
+        return denied(format!("申诉 #{appeal_id} 已处理"));
+    }
+    Ok((appeal, pool))
+}
+
+/// A score change an appeal caused; audited with the appeal as its reason. The pool re-ranks.
+pub fn apply_appeal_change(
+    conn: &Connection,
+    actor: &Actor,
+    appeal_id: i64,
+    change: &AppealChange,
+) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    let (_, pool) = open_appeal(&tx, actor, appeal_id)?;
+    let reason = format!("申诉 #{appeal_id}");
+    let pool_name = pool.key.to_string();
+    let line = match change {
+        AppealChange::Theory { contestant, value } => {
+            let c = pool_contestant(&tx, &pool, *contestant)?;
+            if value.0 < 0 || *value > Hundredths::from_points(100) {
+                return denied(format!("理论成绩 {} 超出 0–100", value.to_short()));
+            }
+            let old = scores::theory(&tx, c.id)?;
+            scores::append_theory(&tx, c.id, Some(*value), &actor.name, "appeal")?;
+            let subject = format!("理论成绩 {}", c.record.name);
+            let old_text = old.map(|v| v.to_short());
+            let new_text = value.to_short();
+            log(
+                &tx,
+                AuditEntry {
+                    actor: &actor.name,
+                    action: "申诉改分",
+                    pool: Some(&pool_name),
+                    contestant_id: Some(c.id),
+                    subject: Some(&subject),
+                    old_value: old_text.as_deref(),
+                    new_value: Some(&new_text),
+                    reason: Some(&reason),
+                },
+            )?;
+            format!(
+                "{subject}: {} → {new_text}",
+                old_text.unwrap_or_else(|| "—".into())
+            )
+        }
+        AppealChange::Practical {
+            contestant,
+            criterion,
+            judge,
+            value,
+        } => {
+            let c = pool_contestant(&tx, &pool, *contestant)?;
+            let (cid, crit) = criterion_id(&tx, &pool, criterion)?;
+            crit.check_value(*value)
+                .map_err(|e| OpsError::Denied(format!("{} {}: {e}", crit.code, crit.name)))?;
+            if !people::pool_judges(&tx, pool.id)?
+                .iter()
+                .any(|(id, _)| id == judge)
+            {
+                return denied("该裁判不在本赛项组别");
+            }
+            let old = scores::current(&tx, c.id, cid, *judge)?.map(|(_, v)| v);
+            let uid = new_uid();
+            let now = crate::store::now_text();
+            scores::append(
+                &tx,
+                &NewScore {
+                    uid: &uid,
+                    contestant_id: c.id,
+                    criterion_id: cid,
+                    judge_id: *judge,
+                    value: Some(*value),
+                    entered_at: &now,
+                    entered_by: &actor.name,
+                    device: &super::setup::device_label(&tx)?,
+                    source: "appeal",
+                },
+            )?;
+            let subject = format!("{} {criterion} 裁判#{judge}", c.record.name);
+            let old_text = old.map(|v| v.to_short());
+            let new_text = value.to_short();
+            log(
+                &tx,
+                AuditEntry {
+                    actor: &actor.name,
+                    action: "申诉改分",
+                    pool: Some(&pool_name),
+                    contestant_id: Some(c.id),
+                    subject: Some(&subject),
+                    old_value: old_text.as_deref(),
+                    new_value: Some(&new_text),
+                    reason: Some(&reason),
+                },
+            )?;
+            format!(
+                "{subject}: {} → {new_text}",
+                old_text.unwrap_or_else(|| "—".into())
+            )
+        }
+    };
+    flow::add_appeal_change(&tx, appeal_id, &line)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The supervisor records the appeal's outcome (维持原成绩, 更正成绩, …), closing it.
+pub fn decide_appeal(
+    conn: &Connection,
+    actor: &Actor,
+    appeal_id: i64,
+    outcome: &str,
+) -> Result<()> {
+    let outcome = nonempty(outcome, "处理结果")?;
+    let tx = conn.unchecked_transaction()?;
+    let (appeal, pool) = open_appeal(&tx, actor, appeal_id)?;
+    flow::decide_appeal(&tx, appeal_id, outcome)?;
+    let pool_name = pool.key.to_string();
+    log(
+        &tx,
+        AuditEntry {
+            actor: &actor.name,
+            action: "申诉处理结果",
+            pool: Some(&pool_name),
+            subject: Some(&format!(
+                "申诉 #{appeal_id} {} 领队 {}",
+                appeal.unit, appeal.leader
+            )),
+            new_value: Some(outcome),
+            ..Default::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+// ---- the window's snapshot --------------------------------------------------------------
+
+/// An account as the window may show it (no PIN hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountView {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub failed_attempts: u32,
+    pub locked: bool,
+    pub pools: Vec<i64>,
+}
+
+/// What the workflow adds to one pool's results.
+#[derive(Clone, Debug, Default)]
+pub struct PoolWorkflow {
+    pub submissions: HashSet<(i64, i64)>,
+    pub resolutions: Vec<Resolution>,
+    pub events: Vec<PoolEvent>,
+    pub appeals: Vec<Appeal>,
+    /// Judges of the pool: `(id, name)`.
+    pub judges: Vec<(i64, String)>,
+}
+
+/// Everything the window draws from, loaded at once when data changes (never per frame).
+#[derive(Clone, Debug, Default)]
+pub struct Desk {
+    pub results: Results,
+    pub accounts: Vec<AccountView>,
+    pub venues: Vec<VenueInfo>,
+    pub units: Vec<flow::UnitRow>,
+    pub workflow: HashMap<i64, PoolWorkflow>,
+}
+
+impl Desk {
+    pub fn flow(&self, pool_id: i64) -> Option<&PoolWorkflow> {
+        self.workflow.get(&pool_id)
+    }
+}
+
+/// Loads the window's snapshot.
+pub fn load_desk(conn: &Connection) -> Result<Desk> {
+    let results = results::compute(conn)?;
+    let accounts = people::accounts(conn)?
+        .into_iter()
+        .map(|a| AccountView {
+            id: a.id,
+            name: a.name,
+            role: a.role,
+            failed_attempts: a.failed_attempts,
+            locked: a.locked,
+            pools: a.pools,
+        })
+        .collect();
+    let mut workflow = HashMap::new();
+    let all_appeals = flow::appeals(conn, None)?;
+    for pool in &results.pools {
+        let id = pool.info.id;
+        workflow.insert(
+            id,
+            PoolWorkflow {
+                submissions: flow::submissions(conn, id)?.into_iter().collect(),
+                resolutions: flow::resolutions(conn, id)?,
+                events: flow::pool_events(conn, id)?,
+                appeals: all_appeals
+                    .iter()
+                    .filter(|a| a.pool_id == id)
+                    .cloned()
+                    .collect(),
+                judges: people::pool_judges(conn, id)?,
+            },
+        );
+    }
+    Ok(Desk {
+        results,
+        accounts,
+        venues: competition::venues(conn)?,
+        units: flow::units(conn)?,
+        workflow,
+    })
+}
+
+/// The audit log, filtered, newest first.
+pub fn audit_log(conn: &Connection, filter: &flow::AuditFilter) -> Result<Vec<audit::AuditRow>> {
+    Ok(flow::audit_rows(conn, filter)?)
+}
+
+/// Everyone who appears in the audit log.
+pub fn audit_actors(conn: &Connection) -> Result<Vec<String>> {
+    Ok(flow::audit_actors(conn)?)
+}

@@ -1,0 +1,445 @@
+//! The tamper-evidence chain in SQL: the functions the sealing triggers (the "Tamper evidence" migration, version 4) call, the ledger and trusted-device tables, and reading rows back for verification.
+//!
+//! Every insert into `score_entry`, `theory_entry`, `audit` and `trusted_device` fires a trigger
+//! that appends a ledger link in the same transaction, so no code path can store a row unsealed.
+//! The triggers call four functions registered on each connection by [`install`]:
+//! `judgedesk_row_hash(kind, col…)`, `judgedesk_chain_hash(prev, kind, row_id, row_hash, signer)`,
+//! `judgedesk_signer()` and `judgedesk_sign(hash)`. A connection without them (the `sqlite3`
+//! shell, an intruder's script) cannot insert into a sealed table at all.
+
+use super::Result;
+use super::device_key::{self, KeyError};
+use crate::core::chain::{self, Field, Link};
+use ed25519_dalek::SigningKey;
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// The sealed tables: kind, table, and the columns hashed, in order. The migration's triggers pass
+/// the same columns in the same order (a test checks that fresh rows verify).
+pub const SEALED: &[(&str, &str, &str)] = &[
+    (
+        "score",
+        "score_entry",
+        "id, uid, contestant_id, criterion_id, judge_id, value, entered_at, entered_by, device, source, supersedes",
+    ),
+    (
+        "theory",
+        "theory_entry",
+        "id, contestant_id, value, entered_at, entered_by, source",
+    ),
+    (
+        "audit",
+        "audit",
+        "id, at, actor, action, pool, contestant_id, subject, old_value, new_value, reason",
+    ),
+    (
+        "device",
+        "trusted_device",
+        "id, public_key, name, added_at, added_by",
+    ),
+];
+
+/// Where a connection's signing key comes from.
+#[derive(Clone)]
+pub enum KeySource {
+    /// The key file in this folder, read (or created) on the first seal.
+    Directory(PathBuf),
+    /// A key already in memory (tests, in-memory databases).
+    Fixed(SigningKey),
+}
+
+impl KeySource {
+    /// `$JUDGEDESK_KEY_DIR` or the platform folder: this laptop's identity.
+    pub fn from_environment() -> KeySource {
+        KeySource::Directory(device_key::default_dir())
+    }
+
+    /// A fresh random key that lives as long as the connection.
+    pub fn ephemeral() -> KeySource {
+        KeySource::Fixed(SigningKey::from_bytes(&rand::random::<[u8; 32]>()))
+    }
+
+    /// The key file, if the key lives in one.
+    pub fn key_file(&self) -> Option<PathBuf> {
+        match self {
+            KeySource::Directory(dir) => Some(device_key::key_path(dir)),
+            KeySource::Fixed(_) => None,
+        }
+    }
+}
+
+type SharedKey = Arc<OnceLock<std::result::Result<SigningKey, String>>>;
+
+fn user_error(message: String) -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(message.into())
+}
+
+fn key_of(source: &KeySource, cell: &SharedKey) -> rusqlite::Result<SigningKey> {
+    let loaded = cell.get_or_init(|| match source {
+        KeySource::Directory(dir) => {
+            device_key::load_or_create(dir).map_err(|e: KeyError| e.to_string())
+        }
+        KeySource::Fixed(key) => Ok(key.clone()),
+    });
+    loaded.clone().map_err(user_error)
+}
+
+fn text_arg(ctx: &Context<'_>, index: usize) -> rusqlite::Result<String> {
+    match ctx.get_raw(index) {
+        ValueRef::Text(t) => Ok(String::from_utf8_lossy(t).to_string()),
+        ValueRef::Integer(i) => Ok(i.to_string()),
+        _ => Err(user_error(format!(
+            "judgedesk 链函数第 {} 个参数应为文本",
+            index + 1
+        ))),
+    }
+}
+
+/// A column value as the chain hashes it.
+pub fn field(value: ValueRef<'_>) -> Field<'_> {
+    match value {
+        ValueRef::Null => Field::Null,
+        ValueRef::Integer(i) => Field::Int(i),
+        ValueRef::Real(r) => Field::Real(r),
+        ValueRef::Text(t) => std::str::from_utf8(t)
+            .map(Field::Text)
+            .unwrap_or(Field::Blob(t)),
+        ValueRef::Blob(b) => Field::Blob(b),
+    }
+}
+
+/// Registers the chain functions on `conn`, signing with `source`'s key.
+pub fn install(conn: &Connection, source: KeySource) -> rusqlite::Result<()> {
+    let pure = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("judgedesk_row_hash", -1, pure, |ctx| {
+        if ctx.is_empty() {
+            return Err(user_error("judgedesk_row_hash 需要参数".into()));
+        }
+        let kind = text_arg(ctx, 0)?;
+        let fields: Vec<Field<'_>> = (1..ctx.len()).map(|i| field(ctx.get_raw(i))).collect();
+        Ok(chain::row_hash(&kind, &fields))
+    })?;
+    conn.create_scalar_function("judgedesk_chain_hash", 5, pure, |ctx| {
+        let row_id: i64 = ctx.get(2)?;
+        Ok(chain::link_hash(
+            &text_arg(ctx, 0)?,
+            &text_arg(ctx, 1)?,
+            row_id,
+            &text_arg(ctx, 3)?,
+            &text_arg(ctx, 4)?,
+        ))
+    })?;
+    let cell: SharedKey = Arc::new(OnceLock::new());
+    let (signer_source, signer_cell) = (source.clone(), cell.clone());
+    conn.create_scalar_function("judgedesk_signer", 0, pure, move |_ctx| {
+        Ok(chain::public_hex(&key_of(&signer_source, &signer_cell)?))
+    })?;
+    conn.create_scalar_function("judgedesk_sign", 1, pure, move |ctx| {
+        let hash = text_arg(ctx, 0)?;
+        Ok(chain::sign(&key_of(&source, &cell)?, &hash))
+    })?;
+    Ok(())
+}
+
+/// This connection's signer: the laptop's public key in hex (creating the key on first use).
+pub fn own_public_key(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("SELECT judgedesk_signer()", [], |r| r.get(0))?)
+}
+
+/// Signs `message` with this connection's key (as the triggers do): the signature in hex.
+pub fn sign(conn: &Connection, message: &str) -> Result<String> {
+    Ok(conn.query_row("SELECT judgedesk_sign(?1)", [message], |r| r.get(0))?)
+}
+
+/// Whether this database has the chain (schema version 2 or later).
+pub fn has_ledger(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'ledger'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
+/// Every link, in order.
+pub fn links(conn: &Connection) -> Result<Vec<Link>> {
+    let mut stmt = conn.prepare("SELECT seq, kind, row_id, row_hash, prev_hash, hash, signer, signature FROM ledger ORDER BY seq")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Link {
+            seq: r.get(0)?,
+            kind: r.get(1)?,
+            row_id: r.get(2)?,
+            row_hash: r.get(3)?,
+            prev_hash: r.get(4)?,
+            hash: r.get(5)?,
+            signer: r.get(6)?,
+            signature: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest link: its number and hash. `None` for an empty chain.
+pub fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// The hash of link `seq`, if there is one.
+pub fn hash_at(conn: &Connection, seq: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT hash FROM ledger WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// One sealed row as it is now: its id, the hash of its current content and, for score
+/// entries, the uid that names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentRow {
+    pub row_id: i64,
+    pub row_hash: String,
+    pub uid: Option<String>,
+}
+
+/// Every row of one sealed kind, hashed as the triggers hash them.
+pub fn current_rows(conn: &Connection, kind: &str) -> Result<Vec<CurrentRow>> {
+    let Some((_, table, columns)) = SEALED.iter().find(|(k, _, _)| *k == kind) else {
+        return Ok(Vec::new());
+    };
+    let count = columns.split(',').count();
+    let mut stmt = conn.prepare(&format!("SELECT {columns} FROM {table} ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut fields = Vec::with_capacity(count);
+        for i in 0..count {
+            fields.push(field(r.get_ref(i)?));
+        }
+        let row_id = match fields.first() {
+            Some(Field::Int(id)) => *id,
+            _ => continue,
+        };
+        let uid = match (kind, fields.get(1)) {
+            ("score", Some(Field::Text(uid))) => Some(uid.to_string()),
+            _ => None,
+        };
+        out.push(CurrentRow {
+            row_id,
+            row_hash: chain::row_hash(kind, &fields),
+            uid,
+        });
+    }
+    Ok(out)
+}
+
+/// Row counts of the sealed tables and of their links, per kind: equal in a healthy file.
+pub fn counts(conn: &Connection) -> Result<Vec<(&'static str, i64, i64)>> {
+    let mut out = Vec::new();
+    for (kind, table, _) in SEALED {
+        let rows: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        let links: i64 =
+            conn.query_row("SELECT count(*) FROM ledger WHERE kind = ?1", [kind], |r| {
+                r.get(0)
+            })?;
+        out.push((*kind, rows, links));
+    }
+    Ok(out)
+}
+
+/// Cells whose `current_score` row is not what the insert triggers make of the cell's newest
+/// entry (the table is derived, not sealed; a change to it would change results unseen).
+/// Returns (contestant, criterion, judge, entry id held or expected).
+pub fn current_score_mismatches(conn: &Connection) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let mut stmt = conn.prepare(
+        "WITH newest AS (SELECT max(id) AS id FROM score_entry GROUP BY contestant_id, criterion_id, judge_id),
+              expected AS (SELECT e.contestant_id, e.criterion_id, e.judge_id, e.id AS entry_id, e.value
+                           FROM newest n JOIN score_entry e ON e.id = n.id WHERE e.value IS NOT NULL),
+              held AS (SELECT contestant_id, criterion_id, judge_id, entry_id, value FROM current_score)
+         SELECT contestant_id, criterion_id, judge_id, entry_id FROM (SELECT * FROM held EXCEPT SELECT * FROM expected)
+         UNION
+         SELECT contestant_id, criterion_id, judge_id, entry_id FROM (SELECT * FROM expected EXCEPT SELECT * FROM held)
+         ORDER BY 1, 2, 3",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A laptop whose key this database trusts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedDevice {
+    pub id: i64,
+    pub public_key: String,
+    pub name: String,
+    pub added_at: String,
+    pub added_by: String,
+}
+
+/// Every trust record, oldest first (a later record for the same key renames it).
+pub fn trusted_devices(conn: &Connection) -> Result<Vec<TrustedDevice>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, public_key, name, added_at, added_by FROM trusted_device ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(TrustedDevice {
+            id: r.get(0)?,
+            public_key: r.get(1)?,
+            name: r.get(2)?,
+            added_at: r.get(3)?,
+            added_by: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The current name of a trusted key.
+pub fn device_name(conn: &Connection, public_key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT name FROM trusted_device WHERE public_key = ?1 ORDER BY id DESC LIMIT 1",
+            [public_key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Records trust in a key (sealed by the trigger like every other record).
+pub fn add_trusted_device(
+    conn: &Connection,
+    public_key: &str,
+    name: &str,
+    added_by: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO trusted_device (public_key, name, added_at, added_by) VALUES (?1, ?2, ?3, ?4)",
+        params![public_key, name, super::now_text(), added_by],
+    )?;
+    Ok(())
+}
+
+/// The signer of each score entry's link, by entry id.
+pub fn score_signers(conn: &Connection) -> Result<std::collections::HashMap<i64, String>> {
+    let mut stmt = conn.prepare("SELECT row_id, signer FROM ledger WHERE kind = 'score'")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// `PRAGMA quick_check` (`full` = `integrity_check`): the problems found, empty when the file is sound.
+pub fn check_file(conn: &Connection, full: bool) -> Result<Vec<String>> {
+    let pragma = if full {
+        "PRAGMA integrity_check"
+    } else {
+        "PRAGMA quick_check"
+    };
+    let mut stmt = conn.prepare(pragma)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let lines: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(lines.into_iter().filter(|l| l != "ok").collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_inserted_by_any_path_are_sealed_and_verify() -> Result<()> {
+        let conn = super::super::open_in_memory()?;
+        crate::ops::setup::init(&conn)
+            .map_err(|e| super::super::StoreError::Invalid(e.to_string()))?;
+        crate::ops::demo::populate(&conn)
+            .map_err(|e| super::super::StoreError::Invalid(e.to_string()))?;
+        add_trusted_device(&conn, &own_public_key(&conn)?, "测试机", "测试")?;
+        let links = links(&conn)?;
+        assert!(links.len() > 100);
+        let faults = chain::check_links(&links);
+        assert!(
+            faults.is_empty(),
+            "{} faulty links, first {:?}",
+            faults.len(),
+            faults.first()
+        );
+        for (kind, rows, sealed) in counts(&conn)? {
+            assert_eq!(rows, sealed, "{kind}");
+            let by_id: std::collections::HashMap<i64, String> = links
+                .iter()
+                .filter(|l| l.kind == kind)
+                .map(|l| (l.row_id, l.row_hash.clone()))
+                .collect();
+            for row in current_rows(&conn, kind)? {
+                assert_eq!(
+                    by_id.get(&row.row_id),
+                    Some(&row.row_hash),
+                    "{kind} #{}",
+                    row.row_id
+                );
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn upgrading_a_file_from_before_the_chain_seals_its_rows_in_order() -> Result<()> {
+        use super::super::schema::MIGRATIONS;
+        let chain_version = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("CREATE TABLE ledger"))
+            .unwrap_or(0);
+        let conn = Connection::open_in_memory()?;
+        install(&conn, KeySource::ephemeral())?;
+        for migration in &MIGRATIONS[..chain_version] {
+            conn.execute_batch(migration)?;
+        }
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = {chain_version};
+             INSERT INTO audit (at, actor, action) VALUES ('t1', 'a', 'x'), ('t2', 'b', 'y');"
+        ))?;
+        super::super::migrate(&conn, None)?;
+        let links = links(&conn)?;
+        assert_eq!(
+            links
+                .iter()
+                .map(|l| (l.kind.as_str(), l.row_id))
+                .collect::<Vec<_>>(),
+            vec![("audit", 1), ("audit", 2)]
+        );
+        assert!(chain::check_links(&links).is_empty());
+        conn.execute(
+            "INSERT INTO audit (at, actor, action) VALUES ('t3', 'c', 'z')",
+            [],
+        )?;
+        assert_eq!(head(&conn)?.map(|(seq, _)| seq), Some(3));
+        Ok(())
+    }
+
+    #[test]
+    fn a_connection_without_the_functions_cannot_insert_sealed_rows() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("judgedesk-ledger-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| super::super::StoreError::Invalid(e.to_string()))?;
+        let path = dir.join("t.sqlite");
+        drop(super::super::open_with_keys(&path, KeySource::ephemeral())?);
+        let plain = Connection::open(&path)?;
+        assert!(
+            plain
+                .execute(
+                    "INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')",
+                    []
+                )
+                .is_err()
+        );
+        drop(plain);
+        let _ignored = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+}

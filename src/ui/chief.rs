@@ -1,0 +1,605 @@
+//! The chief judge's screens: the progress board (who has scored what, submitted sheets,
+//! reopening with a reason, locking and the joint unlock) and the flags (spread flags and
+//! measurement conflicts with every judge's value side by side, resolved by a re-score
+//! request or an acceptance with a note). Workstation numbers only: no names.
+
+use super::app::Action;
+use super::text;
+use crate::core::model::{Kind, PoolKey, PoolState, Role, Status};
+use crate::ops::results::PoolResults;
+use crate::ops::workflow::{self, Desk, PoolWorkflow};
+use egui_extras::{Column, TableBuilder};
+
+#[derive(Clone, Debug)]
+pub struct JudgeProgress {
+    pub id: i64,
+    pub name: String,
+    pub judged: usize,
+    pub judged_need: usize,
+    pub measured: usize,
+    pub submitted: usize,
+    pub rows: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct FlagRow {
+    pub contestant: i64,
+    pub workstation: String,
+    pub criterion: String,
+    pub criterion_name: String,
+    pub conflict: bool,
+    pub values: Vec<(i64, String, String)>,
+    pub spread: String,
+    pub resolved: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Dialog {
+    Reopen {
+        judge: i64,
+        name: String,
+        contestant: Option<i64>,
+        reason: String,
+    },
+    Accept {
+        flag: usize,
+        note: String,
+    },
+    Rescore {
+        flag: usize,
+        judge: Option<i64>,
+        reason: String,
+    },
+    Unlock {
+        supervisor: String,
+        pin: String,
+        reason: String,
+    },
+}
+
+#[derive(Default)]
+pub struct ChiefScreen {
+    pool: Option<PoolKey>,
+    judges: Vec<JudgeProgress>,
+    flags: Vec<FlagRow>,
+    workstations: Vec<(i64, u32)>,
+    supervisors: Vec<String>,
+    theory_missing: usize,
+    unresolved: usize,
+    conflicts: usize,
+    dialog: Option<Dialog>,
+}
+
+impl ChiefScreen {
+    pub fn flags(&self) -> &[FlagRow] {
+        &self.flags
+    }
+
+    pub fn rebuild(&mut self, desk: &Desk, pool: &PoolResults, flow: &PoolWorkflow) {
+        let sheet = &pool.sheet;
+        let width = sheet.criteria.len();
+        let ws = |key: i64| desk.results.contestant(key).and_then(|c| c.workstation);
+        let normal: Vec<usize> = (0..sheet.contestants.len())
+            .filter(|&i| sheet.contestants[i].status == Status::Normal)
+            .collect();
+        self.judges = flow
+            .judges
+            .iter()
+            .map(|(id, name)| {
+                let mut judged = 0;
+                let mut judged_need = 0;
+                let mut measured = 0;
+                for &i in &normal {
+                    for (k, c) in sheet.criteria.iter().enumerate() {
+                        let has = sheet.cells[i * width + k].iter().any(|(j, _)| j == id);
+                        match c.kind {
+                            Kind::Judgement => {
+                                judged_need += 1;
+                                judged += usize::from(has);
+                            }
+                            Kind::Measurement => measured += usize::from(has),
+                        }
+                    }
+                }
+                let submitted = normal
+                    .iter()
+                    .filter(|&&i| flow.submissions.contains(&(*id, sheet.contestants[i].key)))
+                    .count();
+                JudgeProgress {
+                    id: *id,
+                    name: name.clone(),
+                    judged,
+                    judged_need,
+                    measured,
+                    submitted,
+                    rows: normal.len(),
+                }
+            })
+            .collect();
+        let judge_name = |id: i64| {
+            flow.judges
+                .iter()
+                .find(|(j, _)| *j == id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_else(|| format!("#{id}"))
+        };
+        let mut flags = Vec::new();
+        let limit = sheet.settings.spread_limit_percent;
+        for f in &pool.outcome.spread_flags {
+            let entries = workflow::sheet_cell(sheet, f.contestant, &f.criterion);
+            let values_text = workflow::values_text(&entries);
+            let resolved = workflow::flag_accepted(
+                &flow.resolutions,
+                f.contestant,
+                &f.criterion,
+                &values_text,
+            )
+            .map(|r| format!("{}：{}", text::ACCEPTED, r.note));
+            flags.push(FlagRow {
+                contestant: f.contestant,
+                workstation: ws(f.contestant).map(|w| w.to_string()).unwrap_or_default(),
+                criterion: f.criterion.clone(),
+                criterion_name: sheet
+                    .criteria
+                    .iter()
+                    .find(|c| c.code == f.criterion)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                conflict: false,
+                values: entries
+                    .iter()
+                    .map(|(j, v)| (*j, judge_name(*j), v.to_short()))
+                    .collect(),
+                spread: text::spread_of(
+                    &crate::core::score::Hundredths(f.max.0 - f.min.0).to_short(),
+                    limit,
+                ),
+                resolved,
+            });
+        }
+        for c in &pool.outcome.conflicts {
+            flags.push(FlagRow {
+                contestant: c.contestant,
+                workstation: ws(c.contestant).map(|w| w.to_string()).unwrap_or_default(),
+                criterion: c.criterion.clone(),
+                criterion_name: sheet
+                    .criteria
+                    .iter()
+                    .find(|k| k.code == c.criterion)
+                    .map(|k| k.name.clone())
+                    .unwrap_or_default(),
+                conflict: true,
+                values: c
+                    .entries
+                    .iter()
+                    .map(|(j, v)| (*j, judge_name(*j), v.to_short()))
+                    .collect(),
+                spread: text::CONFLICTS.to_string(),
+                resolved: None,
+            });
+        }
+        flags.sort_by(|a, b| {
+            a.workstation
+                .parse::<u32>()
+                .unwrap_or(u32::MAX)
+                .cmp(&b.workstation.parse::<u32>().unwrap_or(u32::MAX))
+                .then(a.criterion.cmp(&b.criterion))
+        });
+        self.unresolved = flags
+            .iter()
+            .filter(|f| !f.conflict && f.resolved.is_none())
+            .count();
+        self.conflicts = pool.outcome.conflicts.len();
+        self.flags = flags;
+        self.theory_missing = normal
+            .iter()
+            .filter(|&&i| sheet.contestants[i].theory.is_none())
+            .count();
+        let mut workstations: Vec<(i64, u32)> = normal
+            .iter()
+            .filter_map(|&i| Some((sheet.contestants[i].key, ws(sheet.contestants[i].key)?)))
+            .collect();
+        workstations.sort_by_key(|w| w.1);
+        self.workstations = workstations;
+        self.supervisors = desk
+            .accounts
+            .iter()
+            .filter(|a| a.role == Role::Supervisor)
+            .map(|a| a.name.clone())
+            .collect();
+        if self.pool.as_ref() != Some(&pool.info.key) {
+            self.dialog = None;
+        }
+        self.pool = Some(pool.info.key.clone());
+    }
+
+    fn header_ui(&self, ui: &mut egui::Ui, pool: &PoolResults) {
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(pool.info.title());
+            ui.separator();
+            ui.label(format!("{} {}", text::STATE, pool.info.state.label()));
+            ui.separator();
+            ui.label(text::lock_blockers(
+                pool.outcome.missing_items,
+                self.unresolved,
+                self.conflicts,
+            ));
+            if self.theory_missing > 0 {
+                ui.separator();
+                ui.label(format!(
+                    "{} {} 人",
+                    text::THEORY_MISSING,
+                    self.theory_missing
+                ));
+            }
+        });
+    }
+
+    pub fn progress_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        _desk: &Desk,
+        pool: &PoolResults,
+        _flow: &PoolWorkflow,
+        busy: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        self.header_ui(ui, pool);
+        let key = pool.info.key.clone();
+        ui.horizontal(|ui| {
+            let ready = pool.info.state == PoolState::Scoring
+                && pool.outcome.complete
+                && self.unresolved == 0
+                && self.conflicts == 0;
+            if ui
+                .add_enabled(ready && !busy, egui::Button::new(text::LOCK))
+                .clicked()
+            {
+                actions.push(Action::Lock(key.clone()));
+            }
+            if ready {
+                ui.label(text::LOCK_READY);
+            }
+            if pool.info.state == PoolState::Locked
+                && ui
+                    .add_enabled(!busy, egui::Button::new(text::UNLOCK))
+                    .clicked()
+            {
+                self.dialog = Some(Dialog::Unlock {
+                    supervisor: self.supervisors.first().cloned().unwrap_or_default(),
+                    pin: String::new(),
+                    reason: String::new(),
+                });
+            }
+        });
+        ui.add_space(6.0);
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+        let editable = pool.info.state < PoolState::Locked;
+        let mut reopen: Option<(i64, String)> = None;
+        TableBuilder::new(ui)
+            .id_salt("chief_progress")
+            .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::initial(180.0))
+            .column(Column::initial(200.0))
+            .column(Column::initial(120.0))
+            .column(Column::initial(120.0))
+            .column(Column::remainder())
+            .header(row_height, |mut h| {
+                for t in [
+                    text::COL_JUDGE,
+                    text::COL_PROGRESS,
+                    text::MEASUREMENT,
+                    text::COL_SUBMITTED,
+                    "",
+                ] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, self.judges.len(), |mut row| {
+                    let j = &self.judges[row.index()];
+                    row.col(|ui| {
+                        ui.label(&j.name);
+                    });
+                    row.col(|ui| {
+                        let fraction = if j.judged_need == 0 {
+                            1.0
+                        } else {
+                            j.judged as f32 / j.judged_need as f32
+                        };
+                        ui.add(
+                            egui::ProgressBar::new(fraction)
+                                .text(format!("{}/{}", j.judged, j.judged_need))
+                                .desired_width(180.0),
+                        );
+                    });
+                    row.col(|ui| {
+                        ui.label(j.measured.to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(format!("{}/{}", j.submitted, j.rows));
+                    });
+                    row.col(|ui| {
+                        if ui
+                            .add_enabled(
+                                editable && !busy && j.submitted > 0,
+                                egui::Button::new(text::REOPEN),
+                            )
+                            .clicked()
+                        {
+                            reopen = Some((j.id, j.name.clone()));
+                        }
+                    });
+                });
+            });
+        if let Some((judge, name)) = reopen {
+            self.dialog = Some(Dialog::Reopen {
+                judge,
+                name,
+                contestant: None,
+                reason: String::new(),
+            });
+        }
+        self.dialog_ui(ui, &key, actions);
+    }
+
+    pub fn flags_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        pool: &PoolResults,
+        busy: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        self.header_ui(ui, pool);
+        let key = pool.info.key.clone();
+        if self.flags.is_empty() {
+            ui.label(text::NO_FLAGS);
+            return;
+        }
+        let editable = pool.info.state < PoolState::Locked && !busy;
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+        let mut open: Option<Dialog> = None;
+        TableBuilder::new(ui)
+            .id_salt("chief_flags")
+            .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::exact(52.0))
+            .column(Column::initial(200.0).clip(true))
+            .column(Column::initial(360.0).clip(true))
+            .column(Column::initial(110.0))
+            .column(Column::initial(200.0).clip(true))
+            .column(Column::remainder().at_least(120.0))
+            .header(row_height, |mut h| {
+                for t in [
+                    text::COL_WORKSTATION,
+                    text::COL_CRITERION,
+                    text::COL_VALUES,
+                    text::COL_SPREAD,
+                    text::COL_STATUS,
+                    text::COL_RESOLUTION,
+                ] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, self.flags.len(), |mut row| {
+                    let index = row.index();
+                    let f = &self.flags[index];
+                    row.col(|ui| {
+                        ui.strong(&f.workstation);
+                    });
+                    row.col(|ui| {
+                        ui.label(format!("{} {}", f.criterion, f.criterion_name));
+                    });
+                    row.col(|ui| {
+                        let values: Vec<String> = f
+                            .values
+                            .iter()
+                            .map(|(_, n, v)| text::rescore_which(n, v))
+                            .collect();
+                        ui.label(values.join("  "));
+                    });
+                    row.col(|ui| {
+                        ui.label(&f.spread);
+                    });
+                    row.col(|ui| match &f.resolved {
+                        Some(note) => {
+                            ui.label(note);
+                        }
+                        None => {
+                            ui.colored_label(ui.visuals().warn_fg_color, text::UNRESOLVED);
+                        }
+                    });
+                    row.col(|ui| {
+                        if !f.conflict
+                            && f.resolved.is_none()
+                            && ui
+                                .add_enabled(editable, egui::Button::new(text::ACCEPT))
+                                .clicked()
+                        {
+                            open = Some(Dialog::Accept {
+                                flag: index,
+                                note: String::new(),
+                            });
+                        }
+                        if ui
+                            .add_enabled(editable, egui::Button::new(text::RESCORE))
+                            .clicked()
+                        {
+                            open = Some(Dialog::Rescore {
+                                flag: index,
+                                judge: None,
+                                reason: String::new(),
+                            });
+                        }
+                    });
+                });
+            });
+        if open.is_some() {
+            self.dialog = open;
+        }
+        self.dialog_ui(ui, &key, actions);
+    }
+
+    fn dialog_ui(&mut self, ui: &mut egui::Ui, pool: &PoolKey, actions: &mut Vec<Action>) {
+        let Some(mut dialog) = self.dialog.take() else {
+            return;
+        };
+        let mut keep = true;
+        let modal = egui::Modal::new(egui::Id::unique("chief_dialog")).show(ui.ctx(), |ui| {
+            ui.set_width(420.0);
+            match &mut dialog {
+                Dialog::Reopen {
+                    judge,
+                    name,
+                    contestant,
+                    reason,
+                } => {
+                    ui.heading(text::REOPEN_TITLE);
+                    ui.label(name.as_str());
+                    egui::ComboBox::from_label(text::COL_WORKSTATION)
+                        .selected_text(match contestant {
+                            None => text::ALL_ROWS.to_string(),
+                            Some(c) => self
+                                .workstations
+                                .iter()
+                                .find(|w| w.0 == *c)
+                                .map(|w| w.1.to_string())
+                                .unwrap_or_default(),
+                        })
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(contestant, None, text::ALL_ROWS);
+                            for (key, ws) in &self.workstations {
+                                ui.selectable_value(contestant, Some(*key), ws.to_string());
+                            }
+                        });
+                    let label = ui.label(text::REASON);
+                    ui.text_edit_singleline(reason).labelled_by(label.id);
+                    if dialog_buttons(ui, !reason.trim().is_empty(), &mut keep) {
+                        actions.push(Action::Reopen {
+                            pool: pool.clone(),
+                            judge: *judge,
+                            contestant: *contestant,
+                            reason: reason.clone(),
+                        });
+                    }
+                }
+                Dialog::Accept { flag, note } => {
+                    ui.heading(text::ACCEPT_TITLE);
+                    if let Some(f) = self.flags.get(*flag) {
+                        ui.label(format!(
+                            "{} {} {}",
+                            text::COL_WORKSTATION,
+                            f.workstation,
+                            f.criterion
+                        ));
+                    }
+                    let label = ui.label(text::NOTE);
+                    ui.text_edit_singleline(note).labelled_by(label.id);
+                    if dialog_buttons(ui, !note.trim().is_empty(), &mut keep) {
+                        if let Some(f) = self.flags.get(*flag) {
+                            actions.push(Action::AcceptFlag {
+                                pool: pool.clone(),
+                                contestant: f.contestant,
+                                criterion: f.criterion.clone(),
+                                note: note.clone(),
+                            });
+                        }
+                    }
+                }
+                Dialog::Rescore {
+                    flag,
+                    judge,
+                    reason,
+                } => {
+                    ui.heading(text::RESCORE_TITLE);
+                    if let Some(f) = self.flags.get(*flag) {
+                        ui.label(format!(
+                            "{} {} {}",
+                            text::COL_WORKSTATION,
+                            f.workstation,
+                            f.criterion
+                        ));
+                        for (id, name, value) in &f.values {
+                            ui.radio_value(judge, Some(*id), text::rescore_which(name, value));
+                        }
+                    }
+                    let label = ui.label(text::REASON);
+                    ui.text_edit_singleline(reason).labelled_by(label.id);
+                    if dialog_buttons(ui, judge.is_some() && !reason.trim().is_empty(), &mut keep) {
+                        if let (Some(f), Some(j)) = (self.flags.get(*flag), *judge) {
+                            actions.push(Action::Rescore {
+                                pool: pool.clone(),
+                                contestant: f.contestant,
+                                criterion: f.criterion.clone(),
+                                judge: j,
+                                reason: reason.clone(),
+                            });
+                        }
+                    }
+                }
+                Dialog::Unlock {
+                    supervisor,
+                    pin,
+                    reason,
+                } => {
+                    ui.heading(text::UNLOCK_TITLE);
+                    egui::ComboBox::from_label(text::SUPERVISOR)
+                        .selected_text(supervisor.as_str())
+                        .show_ui(ui, |ui| {
+                            for name in &self.supervisors {
+                                ui.selectable_value(supervisor, name.clone(), name.as_str());
+                            }
+                        });
+                    let label = ui.label(text::SUPERVISOR_PIN);
+                    ui.add(egui::TextEdit::singleline(pin).password(true))
+                        .labelled_by(label.id);
+                    let label = ui.label(text::REASON);
+                    ui.text_edit_singleline(reason).labelled_by(label.id);
+                    if dialog_buttons(
+                        ui,
+                        !pin.is_empty() && !reason.trim().is_empty() && !supervisor.is_empty(),
+                        &mut keep,
+                    ) {
+                        actions.push(Action::Unlock {
+                            pool: pool.clone(),
+                            supervisor: supervisor.clone(),
+                            pin: std::mem::take(pin),
+                            reason: reason.clone(),
+                        });
+                    }
+                }
+            }
+        });
+        if modal.should_close() {
+            keep = false;
+        }
+        if keep {
+            self.dialog = Some(dialog);
+        }
+    }
+}
+
+/// Confirm / cancel; returns true when confirmed (and closes the dialog either way).
+pub fn dialog_buttons(ui: &mut egui::Ui, ready: bool, keep: &mut bool) -> bool {
+    let mut confirmed = false;
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(ready, egui::Button::new(text::CONFIRM))
+            .clicked()
+        {
+            confirmed = true;
+            *keep = false;
+        }
+        if ui.button(text::CANCEL).clicked() {
+            *keep = false;
+        }
+    });
+    confirmed
+}
