@@ -628,6 +628,7 @@ fn verification_accepts_a_registered_signature_and_rejects_tampering_and_voids()
     // The command line: exit 0 valid, 1 invalid.
     let verify = |text: &str| {
         Command::new(BIN)
+            .env("JUDGEDESK_KEY_DIR", f.path("keys"))
             .arg("--db")
             .arg(f.db())
             .args(["verify-certificate", text])
@@ -919,6 +920,7 @@ fn the_command_line_prints_certificates_and_refuses_with_exit_code_1() {
     f.set_state("DS", Group::Staff, PoolState::Scoring);
     let run = |args: &[&str]| {
         Command::new(BIN)
+            .env("JUDGEDESK_KEY_DIR", f.path("keys"))
             .arg("--db")
             .arg(f.db())
             .args(args)

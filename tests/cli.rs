@@ -33,7 +33,10 @@ impl Drop for Dir {
 }
 
 fn run(db: &Path, args: &[&str]) -> Output {
+    // This laptop's signing key stays in the test's folder, not the home directory.
+    let keys = db.parent().map(|d| d.join("keys")).unwrap_or_default();
     Command::new(BIN)
+        .env("JUDGEDESK_KEY_DIR", keys)
         .arg("--db")
         .arg(db)
         .args(args)

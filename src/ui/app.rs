@@ -641,6 +641,9 @@ impl JudgeDeskApp {
                     .as_ref()
                     .is_some_and(|s| Screen::for_role(s.role()).contains(&screen));
                 if allowed {
+                    if screen == Screen::Audit {
+                        self.screens.audit.refresh();
+                    }
                     self.screen = screen;
                     self.last_screen = Some(screen);
                     self.rebuild_views();

@@ -24,6 +24,11 @@ impl AuditScreen {
         &self.rows
     }
 
+    /// Loads the rows again on the next frame (the screen was opened anew).
+    pub fn refresh(&mut self) {
+        self.loaded = None;
+    }
+
     pub fn loaded(&mut self, filter: AuditFilter, rows: Vec<AuditRow>, actors: Vec<String>) {
         self.loaded = Some(filter);
         self.rows = rows;

@@ -77,7 +77,7 @@ impl CoordinatorScreen {
             .results
             .pools
             .iter()
-            .map(|p| (p.info.id, p.info.title()))
+            .map(|p| (p.info.id, p.info.key.to_string()))
             .collect();
         let mut people: Vec<PersonRow> = desk
             .results
@@ -298,8 +298,8 @@ impl CoordinatorScreen {
         actions: &mut Vec<Action>,
     ) {
         egui::Panel::right("units")
-            .resizable(true)
-            .default_size(300.0)
+            .resizable(false)
+            .exact_size(270.0)
             .show(ui, |ui| {
                 ui.heading(text::UNITS);
                 egui::ScrollArea::vertical()
@@ -351,14 +351,14 @@ impl CoordinatorScreen {
             .id_salt("people_table")
             .striped(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(90.0))
-            .column(Column::initial(200.0).clip(true))
-            .column(Column::initial(150.0).clip(true))
-            .column(Column::initial(210.0))
+            .column(Column::exact(72.0).clip(true))
+            .column(Column::exact(160.0).clip(true))
             .column(Column::exact(64.0))
-            .column(Column::exact(56.0))
-            .column(Column::initial(70.0))
-            .column(Column::remainder().at_least(50.0))
+            .column(Column::exact(224.0))
+            .column(Column::exact(44.0))
+            .column(Column::exact(40.0))
+            .column(Column::exact(64.0).clip(true))
+            .column(Column::remainder().at_least(44.0))
             .header(row_height, |mut h| {
                 for (key, title) in [
                     (Some(SortKey::Name), text::COL_NAME),
