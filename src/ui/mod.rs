@@ -9,17 +9,16 @@ pub mod fonts;
 pub mod grid;
 pub mod results_view;
 pub mod signin;
+pub mod startup;
 pub mod supervisor;
 pub mod text;
 
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Opens the window on `db`, creating it from the built-in competition on first start.
+/// Opens the window on `db`, creating it from the built-in competition on first start. The
+/// window holds the database's writer lock for its life; a locked or damaged file is refused.
 pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
-    let conn = crate::ops::setup::open_or_create(db)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", text::OPEN_FAILED))?;
-    let label = db.display().to_string();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(text::WINDOW_TITLE)
@@ -28,6 +27,25 @@ pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
         renderer: eframe::Renderer::Wgpu,
         ..Default::default()
     };
+    let lock = match startup::prepare(db) {
+        Ok(lock) => lock,
+        Err(refusal) => {
+            let db = db.to_path_buf();
+            eframe::run_native(
+                text::APP_NAME,
+                options,
+                Box::new(move |cc| {
+                    fonts::install_fonts(&cc.egui_ctx);
+                    Ok(Box::new(startup::RefusalApp::new(&db, refusal)))
+                }),
+            )
+            .map_err(|e| anyhow::anyhow!("窗口无法启动: {e}"))?;
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let conn = crate::ops::setup::open_or_create(db)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", text::OPEN_FAILED))?;
+    let label = db.display().to_string();
     eframe::run_native(
         text::APP_NAME,
         options,
@@ -39,5 +57,6 @@ pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
         }),
     )
     .map_err(|e| anyhow::anyhow!("窗口无法启动: {e}"))?;
+    drop(lock);
     Ok(ExitCode::SUCCESS)
 }

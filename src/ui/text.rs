@@ -283,3 +283,11 @@ pub fn overflow_line(prize: &str, rank: u32, tied: u32, limit: u32) -> String {
 pub fn tie_break_reason(breaker: &str) -> String {
     format!("由{breaker}区分")
 }
+
+pub const STARTUP_REFUSED: &str = "无法打开这个数据库";
+pub const DATABASE_DAMAGED: &str = "数据库文件已损坏，为避免丢失成绩，本程序不会在其上继续工作。";
+pub const NEWEST_BACKUP: &str = "最新的已校验备份:";
+pub const RESTORE_BACKUP: &str = "从该备份恢复";
+pub const RESTORED_RESTART: &str = "已恢复。请关闭此窗口并重新打开程序。";
+pub const NO_BACKUP: &str =
+    "没有找到可用的备份。请联系赛务，用其他电脑上的备份恢复（judgedesk restore）。";
