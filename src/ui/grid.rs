@@ -129,16 +129,15 @@ impl GridModel {
         }
     }
 
-    /// `(entered, needed)` judgement cells of this judge, plus measurement cells they entered.
+    /// `(entered, needed, submitted rows)`: every judgement cell counts; a measurement cell
+    /// counts unless two other judges already entered it (then this judge is not needed).
     pub fn progress(&self) -> (usize, usize, usize) {
         let mut done = 0;
         let mut need = 0;
         for row in &self.rows {
             for (cell, c) in row.cells.iter().zip(&self.criteria) {
-                if c.kind == Kind::Judgement {
-                    need += 1;
-                    done += usize::from(cell.own.is_some());
-                } else if cell.own.is_some() || cell.others < 2 {
+                let counts = c.kind == Kind::Judgement || cell.own.is_some() || cell.others < 2;
+                if counts {
                     need += 1;
                     done += usize::from(cell.own.is_some());
                 }
