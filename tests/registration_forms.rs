@@ -1201,6 +1201,16 @@ fn logistics_come_from_the_forms_and_export_as_xlsx() -> TestResult {
     let tables = judgedesk::io::table::read_tables(&out).map_err(|p| p.to_string())?;
     let sheets: Vec<&str> = tables.iter().filter_map(|t| t.sheet.as_deref()).collect();
     assert_eq!(sheets, vec!["住宿", "抵达", "人数核对"]);
+    // The same as a PDF through the shared table printer.
+    let pdf = f.dir.join("住宿.pdf");
+    let output = f.run(&["logistics", "--out", pdf.to_str().ok_or("path")?])?;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(std::fs::read(&pdf)?.starts_with(b"%PDF-"));
     let rooms: Vec<Vec<String>> = tables[0]
         .rows
         .iter()

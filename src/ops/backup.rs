@@ -217,6 +217,15 @@ pub fn automatic(conn: &Connection, reason: Reason) -> Result<BackupInfo> {
     Ok(info)
 }
 
+/// The backup taken at a milestone (lock, publication) of a file database; `None` for an
+/// in-memory database, which has no backup folder.
+pub fn at_milestone(conn: &Connection, reason: Reason) -> Result<Option<BackupInfo>> {
+    if db_path(conn).is_none() {
+        return Ok(None);
+    }
+    automatic(conn, reason).map(Some)
+}
+
 /// Takes an `Interval` backup if the newest automatic one is at least `INTERVAL` old (or
 /// missing) and the chain has moved since. Cheap when nothing is due: the window may call it
 /// after every save, the command line after every write.

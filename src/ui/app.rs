@@ -700,7 +700,10 @@ impl JudgeDeskApp {
             }),
             Action::Lock(pool) => self.quick(move |conn, actor| {
                 workflow::lock(conn, actor, &pool)?;
-                Ok(format!("{pool} 已锁定"))
+                Ok(format!(
+                    "{pool} 已锁定{}",
+                    milestone_backup(conn, ops::backup::Reason::Lock)
+                ))
             }),
             Action::Unlock {
                 pool,
@@ -717,7 +720,10 @@ impl JudgeDeskApp {
             }),
             Action::Publish(pool) => self.quick(move |conn, actor| {
                 workflow::publish(conn, actor, &pool)?;
-                Ok(format!("{pool} 已公示"))
+                Ok(format!(
+                    "{pool} 已公示{}",
+                    milestone_backup(conn, ops::backup::Reason::Publication)
+                ))
             }),
             Action::Finalize(pool) => self.quick(move |conn, actor| {
                 workflow::finalize(conn, actor, &pool)?;
@@ -859,10 +865,15 @@ impl JudgeDeskApp {
                     Some(receipt.value),
                 );
                 self.screens.grid.saved(contestant, &criterion, value);
-                self.status = Some((
-                    text::saved_value(workstation, &criterion, &value.to_short()),
-                    false,
-                ));
+                let saved = text::saved_value(workstation, &criterion, &value.to_short());
+                // Every 10 minutes while scores change, a verified backup beside the database.
+                self.status = match ops::backup::automatic_if_due(conn) {
+                    Ok(_) => Some((saved, false)),
+                    Err(e) => Some((
+                        format!("{saved}；{}{}", text::BACKUP_FAILED, error_text(e)),
+                        true,
+                    )),
+                };
             }
             Err(e) => {
                 let message = error_text(e);
@@ -1091,5 +1102,14 @@ impl eframe::App for JudgeDeskApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         let code = self.last_screen.unwrap_or(self.screen).code();
         eframe::set_value(storage, STORAGE_SCREEN, &code);
+    }
+}
+
+/// The note a milestone adds about its automatic backup: empty when taken (or not applicable),
+/// the reason when it failed, so the person can make one by hand.
+fn milestone_backup(conn: &rusqlite::Connection, reason: ops::backup::Reason) -> String {
+    match ops::backup::at_milestone(conn, reason) {
+        Ok(_) => String::new(),
+        Err(e) => format!("；{}{}", text::BACKUP_FAILED, error_text(e)),
     }
 }

@@ -291,3 +291,4 @@ pub const RESTORE_BACKUP: &str = "从该备份恢复";
 pub const RESTORED_RESTART: &str = "已恢复。请关闭此窗口并重新打开程序。";
 pub const NO_BACKUP: &str =
     "没有找到可用的备份。请联系赛务，用其他电脑上的备份恢复（judgedesk restore）。";
+pub const BACKUP_FAILED: &str = "自动备份失败，请手动备份: ";

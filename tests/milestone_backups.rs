@@ -1,0 +1,35 @@
+//! Automatic backups at milestones: a file database gets a verified copy beside it at lock and
+//! publication; an in-memory one (tests) has no backup folder and is skipped, not failed.
+
+use judgedesk::ops::backup::{Reason, at_milestone};
+
+#[test]
+fn lock_backup_is_written_beside_a_file_database() {
+    let dir = std::env::temp_dir().join(format!("judgedesk-milestone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let db = dir.join("venue.sqlite");
+    let conn = judgedesk::ops::setup::open_or_create(&db).unwrap_or_else(|e| panic!("open: {e}"));
+    let taken = at_milestone(&conn, Reason::Lock).unwrap_or_else(|e| panic!("backup: {e}"));
+    assert!(taken.is_some());
+    let backups: Vec<_> = std::fs::read_dir(dir.join("venue.sqlite.backups"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        backups.iter().any(|name| name.ends_with("-lock.sqlite")),
+        "{backups:?}"
+    );
+    drop(conn);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn in_memory_database_skips_milestone_backups() {
+    let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
+    assert!(matches!(at_milestone(&conn, Reason::Publication), Ok(None)));
+}
