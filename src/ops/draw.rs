@@ -223,6 +223,66 @@ pub fn mapping_sheets(pool: &PoolInfo, contestants: &[Contestant]) -> (String, S
     (first, second)
 }
 
+/// The two mapping sheets as one PDF for printing and sealing: each sheet starts a page of its
+/// own, with the seed, and signature lines for the coordinator and the supervisor.
+pub fn mapping_sheets_pdf(pool: &PoolInfo, contestants: &[Contestant]) -> Result<Vec<u8>> {
+    use crate::print::tables::{self, Column, Table};
+    let mut drawn: Vec<&Contestant> = contestants
+        .iter()
+        .filter(|c| c.checkin_no.is_some())
+        .collect();
+    drawn.sort_by_key(|c| c.checkin_no);
+    let seed = pool.draw_seed.clone().unwrap_or_default();
+    let subtitle = vec![format!("{}  抽签种子 {seed}", pool.title())];
+    let closing = vec![
+        "赛务签字：____________    监督签字：____________    密封时间：____________".to_string(),
+    ];
+    let first = Table {
+        title: "检录号对照表（一次加密）".into(),
+        subtitle: subtitle.clone(),
+        columns: vec![
+            Column::centered("检录号"),
+            Column::text("姓名"),
+            Column::text("单位"),
+            Column::text("身份证号"),
+        ],
+        rows: drawn
+            .iter()
+            .map(|c| {
+                vec![
+                    c.checkin_no.unwrap_or_default().to_string(),
+                    c.record.name.clone(),
+                    c.record.unit.clone(),
+                    mask_id_number(&c.record.id_number),
+                ]
+            })
+            .collect(),
+        closing: closing.clone(),
+        new_part: true,
+        sheet: "检录号".into(),
+    };
+    let second = Table {
+        title: "工位号对照表（二次加密）".into(),
+        subtitle,
+        columns: vec![Column::centered("检录号"), Column::centered("工位号")],
+        rows: drawn
+            .iter()
+            .map(|c| {
+                vec![
+                    c.checkin_no.unwrap_or_default().to_string(),
+                    c.workstation.map(|w| w.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        closing,
+        new_part: true,
+        sheet: "工位号".into(),
+    };
+    let title = format!("{} 对照表", pool.key);
+    let document = tables::document(&title, &tables::A4_PORTRAIT, &[first, second]);
+    crate::print::pdf::write(&document, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))
+}
+
 /// Writes the pool's two mapping sheets into `dir` and returns their paths.
 pub fn write_mapping_sheets(
     conn: &Connection,
@@ -246,6 +306,11 @@ pub fn write_mapping_sheets(
             .map_err(|e| OpsError::Denied(format!("无法写入 {}: {e}", path.display())))?;
         paths.push(path);
     }
+    let pdf = mapping_sheets_pdf(&pool, &contestants)?;
+    let path = dir.join(format!("{}-对照表.pdf", pool.key));
+    crate::io::write_file_atomically(&path, &pdf)
+        .map_err(|e| OpsError::Denied(format!("无法写入 {}: {e}", path.display())))?;
+    paths.push(path);
     let pool_name = pool.key.to_string();
     audit::log(
         conn,
