@@ -545,38 +545,48 @@ pub fn unlock(
     Ok(())
 }
 
-/// The supervisor confirms a locked pool, which decrypts it: names appear.
-pub fn confirm_and_decrypt(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
+/// A supervisor's step of the lifecycle: from exactly `from` to `to`, audited as `action`;
+/// `needs` says what must happen first when the pool is elsewhere.
+fn supervisor_step(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    (from, to): (PoolState, PoolState),
+    action: &str,
+    needs: &str,
+) -> Result<()> {
     ensure_role(actor, Role::Supervisor)?;
     let tx = conn.unchecked_transaction()?;
     let pool = pool_or_denied(&tx, pool_key)?;
-    if pool.state != PoolState::Locked {
+    if pool.state != from {
         return denied(format!(
-            "{} 当前为{}，须由裁判长锁定后才能确认解密",
+            "{} 当前为{}，{needs}",
             pool.title(),
             pool.state.label()
         ));
     }
-    set_state(&tx, actor, &pool, PoolState::Decrypted, "确认并解密", None)?;
+    set_state(&tx, actor, &pool, to, action, None)?;
     tx.commit()?;
     Ok(())
 }
 
+/// The supervisor confirms a locked pool, which decrypts it: names appear.
+pub fn confirm_and_decrypt(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
+    let step = (PoolState::Locked, PoolState::Decrypted);
+    supervisor_step(
+        conn,
+        actor,
+        pool_key,
+        step,
+        "确认并解密",
+        "须由裁判长锁定后才能确认解密",
+    )
+}
+
 /// The supervisor publishes the results (公示); the appeal window starts.
 pub fn publish(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
-    ensure_role(actor, Role::Supervisor)?;
-    let tx = conn.unchecked_transaction()?;
-    let pool = pool_or_denied(&tx, pool_key)?;
-    if pool.state != PoolState::Decrypted {
-        return denied(format!(
-            "{} 当前为{}，须先确认解密",
-            pool.title(),
-            pool.state.label()
-        ));
-    }
-    set_state(&tx, actor, &pool, PoolState::Published, "公示", None)?;
-    tx.commit()?;
-    Ok(())
+    let step = (PoolState::Decrypted, PoolState::Published);
+    supervisor_step(conn, actor, pool_key, step, "公示", "须先确认解密")
 }
 
 /// The supervisor makes the results final once every appeal is decided.
