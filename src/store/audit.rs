@@ -50,24 +50,31 @@ pub struct AuditRow {
     pub reason: Option<String>,
 }
 
+/// The columns `row` reads, in its order.
+pub(crate) const COLUMNS: &str =
+    "id, at, actor, action, pool, contestant_id, subject, old_value, new_value, reason";
+
+/// Reads one audit row selected with `COLUMNS`.
+pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        pool: r.get(4)?,
+        contestant_id: r.get(5)?,
+        subject: r.get(6)?,
+        old_value: r.get(7)?,
+        new_value: r.get(8)?,
+        reason: r.get(9)?,
+    })
+}
+
 /// The newest `limit` rows, newest first.
 pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, at, actor, action, pool, contestant_id, subject, old_value, new_value, reason FROM audit ORDER BY id DESC LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok(AuditRow {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            pool: r.get(4)?,
-            contestant_id: r.get(5)?,
-            subject: r.get(6)?,
-            old_value: r.get(7)?,
-            new_value: r.get(8)?,
-            reason: r.get(9)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM audit ORDER BY id DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map([limit], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

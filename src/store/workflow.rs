@@ -280,20 +280,7 @@ pub fn audit_rows(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditRo
     };
     let rows = stmt.query_map(
         params![filter.pool, filter.actor, filter.contestant_id, limit],
-        |r| {
-            Ok(AuditRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                pool: r.get(4)?,
-                contestant_id: r.get(5)?,
-                subject: r.get(6)?,
-                old_value: r.get(7)?,
-                new_value: r.get(8)?,
-                reason: r.get(9)?,
-            })
-        },
+        super::audit::row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
