@@ -133,9 +133,7 @@ pub(crate) fn enter_score_in(
         .ok_or_else(|| {
             OpsError::Denied(format!("{} 没有评分项 {}", pool.title(), input.criterion))
         })?;
-    criterion
-        .check_value(input.value)
-        .map_err(|e| OpsError::Denied(format!("{} {}: {e}", criterion.code, criterion.name)))?;
+    check_practical_value(&criterion, input.value)?;
     let previous = scores::current(conn, contestant.id, criterion_id, judge.id)?.map(|(_, v)| v);
     let uid = new_uid();
     let now = now_text();
@@ -207,6 +205,24 @@ pub(crate) fn enter_score_in(
         value: input.value,
         previous,
     })
+}
+
+/// A theory score lies in 0–100.
+pub(crate) fn check_theory_value(value: Hundredths) -> Result<()> {
+    if value.0 < 0 || value > Hundredths::from_points(100) {
+        return Err(OpsError::Denied(format!(
+            "理论成绩 {} 超出 0–100",
+            value.to_short()
+        )));
+    }
+    Ok(())
+}
+
+/// A practical value fits its criterion's range and step; the refusal names the criterion.
+pub(crate) fn check_practical_value(criterion: &Criterion, value: Hundredths) -> Result<()> {
+    criterion
+        .check_value(value)
+        .map_err(|e| OpsError::Denied(format!("{} {}: {e}", criterion.code, criterion.name)))
 }
 
 /// `工位 12` when drawn, else the internal number; never a name or ID number.
@@ -284,12 +300,7 @@ pub fn set_theory_in(
 ) -> Result<bool> {
     ensure_scoring_open(pool)?;
     if let Some(v) = value {
-        if v.0 < 0 || v > Hundredths::from_points(100) {
-            return Err(OpsError::Denied(format!(
-                "理论成绩 {} 超出 0–100",
-                v.to_short()
-            )));
-        }
+        check_theory_value(v)?;
     }
     let previous = scores::theory(conn, contestant.id)?;
     if previous == value {

@@ -734,6 +734,39 @@ fn open_appeal(conn: &Connection, actor: &Actor, appeal_id: i64) -> Result<(Appe
     Ok((appeal, pool))
 }
 
+/// Audits one score change an appeal caused and returns the line recorded with the appeal.
+#[allow(clippy::too_many_arguments)]
+fn log_appeal_change(
+    conn: &Connection,
+    actor: &Actor,
+    pool_name: &str,
+    contestant_id: i64,
+    subject: &str,
+    old: Option<Hundredths>,
+    new: Hundredths,
+    reason: &str,
+) -> Result<String> {
+    let old_text = old.map(|v| v.to_short());
+    let new_text = new.to_short();
+    log(
+        conn,
+        AuditEntry {
+            actor: &actor.name,
+            action: "申诉改分",
+            pool: Some(pool_name),
+            contestant_id: Some(contestant_id),
+            subject: Some(subject),
+            old_value: old_text.as_deref(),
+            new_value: Some(&new_text),
+            reason: Some(reason),
+        },
+    )?;
+    Ok(format!(
+        "{subject}: {} → {new_text}",
+        old_text.unwrap_or_else(|| "—".into())
+    ))
+}
+
 /// A score change an appeal caused; audited with the appeal as its reason. The pool re-ranks.
 pub fn apply_appeal_change(
     conn: &Connection,
@@ -748,31 +781,11 @@ pub fn apply_appeal_change(
     let line = match change {
         AppealChange::Theory { contestant, value } => {
             let c = pool_contestant(&tx, &pool, *contestant)?;
-            if value.0 < 0 || *value > Hundredths::from_points(100) {
-                return denied(format!("理论成绩 {} 超出 0–100", value.to_short()));
-            }
+            super::scoring::check_theory_value(*value)?;
             let old = scores::theory(&tx, c.id)?;
             scores::append_theory(&tx, c.id, Some(*value), &actor.name, "appeal")?;
             let subject = format!("理论成绩 {}", c.record.name);
-            let old_text = old.map(|v| v.to_short());
-            let new_text = value.to_short();
-            log(
-                &tx,
-                AuditEntry {
-                    actor: &actor.name,
-                    action: "申诉改分",
-                    pool: Some(&pool_name),
-                    contestant_id: Some(c.id),
-                    subject: Some(&subject),
-                    old_value: old_text.as_deref(),
-                    new_value: Some(&new_text),
-                    reason: Some(&reason),
-                },
-            )?;
-            format!(
-                "{subject}: {} → {new_text}",
-                old_text.unwrap_or_else(|| "—".into())
-            )
+            log_appeal_change(&tx, actor, &pool_name, c.id, &subject, old, *value, &reason)?
         }
         AppealChange::Practical {
             contestant,
@@ -782,8 +795,7 @@ pub fn apply_appeal_change(
         } => {
             let c = pool_contestant(&tx, &pool, *contestant)?;
             let (cid, crit) = criterion_id(&tx, &pool, criterion)?;
-            crit.check_value(*value)
-                .map_err(|e| OpsError::Denied(format!("{} {}: {e}", crit.code, crit.name)))?;
+            super::scoring::check_practical_value(&crit, *value)?;
             if !people::pool_judges(&tx, pool.id)?
                 .iter()
                 .any(|(id, _)| id == judge)
@@ -808,25 +820,7 @@ pub fn apply_appeal_change(
                 },
             )?;
             let subject = format!("{} {criterion} 裁判#{judge}", c.record.name);
-            let old_text = old.map(|v| v.to_short());
-            let new_text = value.to_short();
-            log(
-                &tx,
-                AuditEntry {
-                    actor: &actor.name,
-                    action: "申诉改分",
-                    pool: Some(&pool_name),
-                    contestant_id: Some(c.id),
-                    subject: Some(&subject),
-                    old_value: old_text.as_deref(),
-                    new_value: Some(&new_text),
-                    reason: Some(&reason),
-                },
-            )?;
-            format!(
-                "{subject}: {} → {new_text}",
-                old_text.unwrap_or_else(|| "—".into())
-            )
+            log_appeal_change(&tx, actor, &pool_name, c.id, &subject, old, *value, &reason)?
         }
     };
     flow::add_appeal_change(&tx, appeal_id, &line)?;
