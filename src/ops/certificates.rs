@@ -614,23 +614,13 @@ pub fn reprint(
         draft: false,
     };
     let bytes = render(&[row_certificate(&row, true)], &settings, progress)?;
-    register::log(
+    log_event(
         &tx,
-        row.id,
-        &actor.name,
+        actor,
+        &row,
         LogKind::Reprint,
         Some(request.layout.code()),
-        Some(reason.trim()),
-    )?;
-    audit::log(
-        &tx,
-        &AuditEntry {
-            actor: &actor.name,
-            action: "重印证书",
-            subject: Some(&row.number),
-            reason: Some(reason.trim()),
-            ..Default::default()
-        },
+        reason.trim(),
     )?;
     write_pdf(out, &bytes)?;
     tx.commit()?;
@@ -643,6 +633,34 @@ pub fn reprint(
         draft: false,
         numbers: vec![row.number],
     })
+}
+
+/// Records a reprint or void in the certificate log and the audit log, with its reason.
+fn log_event(
+    conn: &Connection,
+    actor: &Actor,
+    row: &CertificateRow,
+    kind: LogKind,
+    layout: Option<&str>,
+    reason: &str,
+) -> Result<()> {
+    register::log(conn, row.id, &actor.name, kind, layout, Some(reason))?;
+    let action = match kind {
+        LogKind::Issue => "签发证书",
+        LogKind::Reprint => "重印证书",
+        LogKind::Void => "作废证书",
+    };
+    audit::log(
+        conn,
+        &AuditEntry {
+            actor: &actor.name,
+            action,
+            subject: Some(&row.number),
+            reason: Some(reason),
+            ..Default::default()
+        },
+    )?;
+    Ok(())
 }
 
 /// Voids a certificate: it no longer verifies, its number is never reused, and the next batch
@@ -666,24 +684,7 @@ pub fn void(
         )));
     }
     register::void(&tx, row.id, reason.trim())?;
-    register::log(
-        &tx,
-        row.id,
-        &actor.name,
-        LogKind::Void,
-        None,
-        Some(reason.trim()),
-    )?;
-    audit::log(
-        &tx,
-        &AuditEntry {
-            actor: &actor.name,
-            action: "作废证书",
-            subject: Some(&row.number),
-            reason: Some(reason.trim()),
-            ..Default::default()
-        },
-    )?;
+    log_event(&tx, actor, &row, LogKind::Void, None, reason.trim())?;
     let row = registered(&tx, number)?;
     tx.commit()?;
     Ok(row)
