@@ -8,7 +8,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use judgedesk::core::model::{PoolKey, Role};
 use judgedesk::core::score::Hundredths;
 use judgedesk::ops::Actor;
-use judgedesk::ops::demo::{Scale, populate_scale};
+use judgedesk::ops::demo::{BENCH_SCALE, create_scale_database};
 use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
 use judgedesk::ui::app::{JudgeDeskApp, Screen};
 use judgedesk::ui::results_view;
@@ -21,23 +21,12 @@ fn fixture() -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
     let path = dir.join("bench.sqlite");
-    let conn = judgedesk::store::open(&path).unwrap_or_else(|e| panic!("open: {e}"));
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-    let scale = Scale {
-        contestants_per_pool: 250,
-        judges_per_pool: 5,
-        criteria_per_pool: 20,
-    };
-    let summary = populate_scale(&conn, scale).unwrap_or_else(|e| panic!("populate: {e}"));
-    assert_eq!(summary.contestants, 2000);
-    // The scale data carries workstation numbers; record a draw so the judges' grids open.
-    for pool in judgedesk::store::competition::pools(&conn).unwrap_or_else(|e| panic!("pools: {e}"))
-    {
-        judgedesk::store::competition::set_draw_seed(&conn, pool.id, Some("bench"))
-            .unwrap_or_else(|e| panic!("seed: {e}"));
-    }
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap_or_else(|e| panic!("checkpoint: {e}"));
+    let summary =
+        create_scale_database(&path, BENCH_SCALE).unwrap_or_else(|e| panic!("fixture: {e}"));
+    assert_eq!(
+        (summary.contestants, summary.score_entries),
+        (2000, 200_000)
+    );
     path
 }
 

@@ -367,6 +367,26 @@ pub struct Scale {
     pub criteria_per_pool: usize,
 }
 
+/// The benchmarks' database: 8 pools × 250 contestants, 5 judges, 20 criteria.
+pub const BENCH_SCALE: Scale = Scale {
+    contestants_per_pool: 250,
+    judges_per_pool: 5,
+    criteria_per_pool: 20,
+};
+
+/// Creates a database file holding the built-in competition filled to `scale`, with a draw
+/// recorded in every pool (so judges' grids open) and the log checkpointed into the file.
+pub fn create_scale_database(path: &std::path::Path, scale: Scale) -> Result<DemoSummary> {
+    let conn = crate::store::open(path)?;
+    super::setup::init(&conn)?;
+    let summary = populate_scale(&conn, scale)?;
+    for pool in competition::pools(&conn)? {
+        competition::set_draw_seed(&conn, pool.id, Some("bench"))?;
+    }
+    crate::store::checkpoint(&conn)?;
+    Ok(summary)
+}
+
 /// Fills an initialised database with a large, complete competition: every pool gets
 /// `criteria_per_pool` judgement criteria (maxima summing to 100), its judges, contestants,
 /// theory scores and every practical score. Fast: account PINs share one hash.

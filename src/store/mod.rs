@@ -198,3 +198,11 @@ mod tests {
         Ok(())
     }
 }
+
+/// Folds the write-ahead log into the main file, so that a fresh open reads one file.
+pub fn checkpoint(conn: &Connection) -> Result<()> {
+    let _frames: (i64, i64, i64) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(())
+}
