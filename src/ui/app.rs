@@ -847,7 +847,6 @@ impl JudgeDeskApp {
         let (Some(conn), Some(session)) = (self.conn.as_ref(), self.session.as_ref()) else {
             return;
         };
-        let device = ops::setup::device_label(conn).unwrap_or_else(|_| "本机".into());
         let input = ops::scoring::ScoreInput {
             pool,
             judge: session.account.name.clone(),
@@ -855,7 +854,10 @@ impl JudgeDeskApp {
             criterion: criterion.clone(),
             value,
         };
-        match ops::scoring::enter_score(conn, &session.actor, &device, &input) {
+        // A failure to read this laptop's identity is a failed save, shown like any other.
+        let saved = ops::setup::device_label(conn)
+            .and_then(|device| ops::scoring::enter_score(conn, &session.actor, &device, &input));
+        match saved {
             Ok(receipt) => {
                 self.desk.results.apply_score(
                     receipt.pool_id,
