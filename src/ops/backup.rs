@@ -127,11 +127,7 @@ fn copy_into_file(conn: &Connection, path: &Path) -> Result<()> {
             }
         }
     }
-    target
-        .query_row("PRAGMA journal_mode = DELETE", [], |r| {
-            r.get::<_, String>(0)
-        })
-        .map_err(|e| sql_failure("备份失败", &e))?;
+    store::use_rollback_journal(&target).map_err(|e| sql_failure("备份失败", &e))?;
     target
         .close()
         .map_err(|(_, e)| sql_failure("备份失败", &e))?;
@@ -387,9 +383,7 @@ fn check_restorable(source: &Connection, file: &Path) -> Result<()> {
             file.display()
         ))
     };
-    let version: i64 = source
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|_| foreign())?;
+    let version = store::schema_version(&source).map_err(|_| foreign())?;
     if version > store::latest_version() {
         return Err(OpsError::Denied(format!(
             "{} 由更新版本的 judgedesk 写入，请用新版本恢复",

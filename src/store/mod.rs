@@ -85,7 +85,7 @@ fn configure(conn: &Connection) -> Result<()> {
 /// Applies every migration newer than the file's `user_version`, each in its own transaction.
 /// A file from a newer app is refused; an existing file is copied aside before it is changed.
 pub fn migrate(conn: &Connection, path: Option<&Path>) -> Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let current = schema_version(conn)?;
     let latest = latest_version();
     if current > latest {
         return Err(StoreError::TooNew {
@@ -205,4 +205,17 @@ pub fn checkpoint(conn: &Connection) -> Result<()> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
     })?;
     Ok(())
+}
+
+/// The schema version a file was written with (`PRAGMA user_version`).
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Switches a file to a rollback journal, so that a copy is one self-contained file.
+pub fn use_rollback_journal(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    })
+    .map(|_| ())
 }
