@@ -3,7 +3,11 @@
 //! the actions views push. Slow work (PIN hashing, reloads, the draw) runs on a thread that
 //! borrows the connection; actions that need the database wait until it is back.
 
-use super::{audit_view, charts, chief, coordinator, grid, results_view, signin, supervisor, text};
+use super::task::{Cx, Outcome, Progress, Task, TaskEnv};
+use super::{
+    audit_view, charts, check_view, chief, coordinator, grid, print_view, registration_view,
+    results_view, safety_view, signin, supervisor, text,
+};
 use crate::core::model::{PoolKey, PoolSettings, Role, Status};
 use crate::core::score::Hundredths;
 use crate::ops::accounts::SignIn;
@@ -35,10 +39,14 @@ pub enum Screen {
     Results,
     Charts,
     Audit,
+    Registration,
+    Printing,
+    CertCheck,
+    Safety,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 11] = [
+    pub const ALL: [Screen; 15] = [
         Screen::Grid,
         Screen::Progress,
         Screen::Flags,
@@ -50,6 +58,10 @@ impl Screen {
         Screen::Results,
         Screen::Charts,
         Screen::Audit,
+        Screen::Registration,
+        Screen::Printing,
+        Screen::CertCheck,
+        Screen::Safety,
     ];
 
     pub fn label(self) -> &'static str {
@@ -65,6 +77,10 @@ impl Screen {
             Screen::Results => text::SCREEN_RESULTS,
             Screen::Charts => text::SCREEN_CHARTS,
             Screen::Audit => text::SCREEN_AUDIT,
+            Screen::Registration => text::SCREEN_REGISTRATION,
+            Screen::Printing => text::SCREEN_PRINTING,
+            Screen::CertCheck => text::SCREEN_CERT_CHECK,
+            Screen::Safety => text::SCREEN_SAFETY,
         }
     }
 
@@ -85,20 +101,27 @@ impl Screen {
                 Screen::Flags,
                 Screen::Results,
                 Screen::Charts,
+                Screen::Safety,
             ],
             Role::Supervisor => &[
                 Screen::Oversight,
                 Screen::Results,
                 Screen::Charts,
+                Screen::CertCheck,
+                Screen::Safety,
                 Screen::Audit,
             ],
             Role::Coordinator => &[
                 Screen::CheckIn,
+                Screen::Registration,
                 Screen::People,
                 Screen::Accounts,
                 Screen::Settings,
                 Screen::Results,
                 Screen::Charts,
+                Screen::Printing,
+                Screen::CertCheck,
+                Screen::Safety,
                 Screen::Audit,
             ],
         }
@@ -248,6 +271,8 @@ struct JobOutput {
     signin: Option<(String, ops::Result<SignIn>)>,
     message: Option<Result<String, String>>,
     desk: Option<Result<Desk, String>>,
+    /// A tool screen's task: the screen and what it brought back.
+    reply: Option<(Screen, Outcome)>,
 }
 
 type JobFn = Box<dyn FnOnce(&Connection) -> JobOutput + Send>;
@@ -262,7 +287,33 @@ struct Screens {
     coordinator: coordinator::CoordinatorScreen,
     audit: audit_view::AuditScreen,
     charts: charts::ChartsScreen,
+    registration: registration_view::RegistrationScreen,
+    print: print_view::PrintScreen,
+    check: check_view::CheckScreen,
+    safety: safety_view::SafetyScreen,
     results_lines: Vec<results_view::ResultLine>,
+}
+
+impl Screens {
+    /// The tool screen that draws `screen`, if it is one.
+    fn tool(&mut self, screen: Screen) -> Option<&mut dyn ToolScreen> {
+        match screen {
+            Screen::Registration => Some(&mut self.registration),
+            Screen::Printing => Some(&mut self.print),
+            Screen::CertCheck => Some(&mut self.check),
+            Screen::Safety => Some(&mut self.safety),
+            _ => None,
+        }
+    }
+}
+
+/// A screen that keeps its own state and hands its database work to the worker as [`Task`]s.
+pub trait ToolScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx);
+    /// What the screen's task brought back (or the error it ended with).
+    fn finished(&mut self, outcome: Outcome);
+    /// Files dropped on the window while this screen is open.
+    fn dropped(&mut self, _files: Vec<PathBuf>) {}
 }
 
 pub struct JudgeDeskApp {
@@ -272,6 +323,8 @@ pub struct JudgeDeskApp {
     repaint: Option<egui::Context>,
     db_label: String,
     db_dir: PathBuf,
+    /// The database file (`None` for an in-memory database).
+    db_path: Option<PathBuf>,
     desk: Desk,
     needs_first_account: bool,
     session: Option<Session>,
@@ -281,6 +334,8 @@ pub struct JudgeDeskApp {
     screens: Screens,
     status: Option<(String, bool)>,
     actions: Vec<Action>,
+    tasks: Vec<Task>,
+    progress: Progress,
     idle_limit: Duration,
 }
 
@@ -309,6 +364,7 @@ impl JudgeDeskApp {
             repaint: None,
             db_label,
             db_dir,
+            db_path: ops::backup::db_path(&conn),
             desk: Desk::default(),
             needs_first_account: false,
             session: None,
@@ -318,6 +374,8 @@ impl JudgeDeskApp {
             screens: Screens::default(),
             status: None,
             actions: Vec::new(),
+            tasks: Vec::new(),
+            progress: Progress::default(),
             idle_limit: IDLE_LIMIT,
         };
         match workflow::load_desk(&conn) {
@@ -369,7 +427,17 @@ impl JudgeDeskApp {
 
     /// Is slow work running (the database lent to a thread)?
     pub fn is_busy(&self) -> bool {
-        self.job.is_some() || !self.deferred.is_empty()
+        self.job.is_some() || !self.deferred.is_empty() || !self.tasks.is_empty()
+    }
+
+    /// How far the running batch has come, when it reports.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        self.job.as_ref().and(self.progress.get())
+    }
+
+    /// Queues a tool screen's task (tests use this like a click).
+    pub fn push_task(&mut self, task: Task) {
+        self.tasks.push(task);
     }
 
     pub fn selected_pool(&self) -> Option<&str> {
@@ -512,6 +580,11 @@ impl JudgeDeskApp {
     }
 
     fn finish_job(&mut self, output: JobOutput) {
+        if let Some((screen, outcome)) = output.reply {
+            if let Some(tool) = self.screens.tool(screen) {
+                tool.finished(outcome);
+            }
+        }
         if let Some(message) = output.message {
             self.status = Some(match message {
                 Ok(m) => (m, false),
@@ -570,6 +643,42 @@ impl JudgeDeskApp {
                 Err(e) => self.screens.signin.failed(&name, error_text(e)),
             }
         }
+    }
+
+    /// Starts the next queued task on the worker (when the database is free).
+    fn start_task(&mut self) {
+        if self.conn.is_none() || self.tasks.is_empty() {
+            return;
+        }
+        let Some(actor) = self.actor() else {
+            self.tasks.clear();
+            return;
+        };
+        let task = self.tasks.remove(0);
+        let progress = Progress::default();
+        self.progress = progress.clone();
+        let db = self.db_path.clone();
+        let screen = task.screen;
+        let run = task.run;
+        self.spawn(Box::new(move |conn| {
+            let env = TaskEnv {
+                conn,
+                actor: &actor,
+                progress: &progress,
+                db: db.as_deref(),
+            };
+            let outcome = run(&env);
+            let (message, reply, reload) = match outcome {
+                Ok(done) => (Ok(done.message), Ok(done.reply), done.reload),
+                Err(e) => (Err(e.clone()), Err(e), true),
+            };
+            JobOutput {
+                message: Some(message),
+                desk: reload.then(|| workflow::load_desk(conn).map_err(error_text)),
+                reply: Some((screen, reply)),
+                ..Default::default()
+            }
+        }));
     }
 
     // ---- actions ------------------------------------------------------------------------
@@ -958,6 +1067,13 @@ impl JudgeDeskApp {
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.weak(format!("{} {}", text::DATABASE, self.db_label));
+                    if let Some((done, total)) = self.progress() {
+                        ui.add(
+                            egui::ProgressBar::new(done as f32 / total as f32)
+                                .desired_width(220.0)
+                                .text(text::progress(done, total)),
+                        );
+                    }
                 });
             });
         });
@@ -1013,14 +1129,47 @@ impl JudgeDeskApp {
                 }
             });
         } else {
+            self.take_dropped_files(ui);
             self.pools_ui(ui);
             egui::CentralPanel::default().show(ui, |ui| self.screen_ui(ui, busy));
         }
         for action in std::mem::take(&mut self.actions) {
             self.apply(action);
         }
+        self.start_task();
         if self.job.is_some() {
             ui.ctx().request_repaint_after(Duration::from_millis(30));
+        }
+    }
+
+    /// Registration forms dropped on the window go to the coordinator's import screen.
+    fn take_dropped_files(&mut self, ui: &egui::Ui) {
+        let files: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if files.is_empty() {
+            return;
+        }
+        let role = self.session.as_ref().map(Session::role);
+        let target = if Screen::for_role(role.unwrap_or(Role::Judge)).contains(&self.screen)
+            && self.screens.tool(self.screen).is_some()
+            && self.screen != Screen::CertCheck
+        {
+            self.screen
+        } else if role == Some(Role::Coordinator) {
+            Screen::Registration
+        } else {
+            return;
+        };
+        self.screen = target;
+        self.last_screen = Some(target);
+        if let Some(tool) = self.screens.tool(target) {
+            tool.dropped(files);
         }
     }
 
@@ -1035,6 +1184,18 @@ impl JudgeDeskApp {
         let screens = &mut self.screens;
         let actions = &mut self.actions;
         let desk = &self.desk;
+        if let Some(tool) = screens.tool(self.screen) {
+            let mut cx = Cx {
+                desk,
+                pool,
+                role: session.role(),
+                db: self.db_path.as_deref(),
+                busy,
+                tasks: &mut self.tasks,
+            };
+            tool.ui(ui, &mut cx);
+            return;
+        }
         match self.screen {
             Screen::Audit => return screens.audit.ui(ui, desk, busy, actions),
             Screen::Accounts => return screens.coordinator.accounts_ui(ui, desk, busy, actions),
@@ -1064,7 +1225,13 @@ impl JudgeDeskApp {
                 results_view::pool_results_ui(ui, pool, &screens.results_lines, show_names)
             }
             Screen::Charts => screens.charts.ui(ui, pool),
-            Screen::Audit | Screen::Accounts | Screen::People => {}
+            Screen::Audit
+            | Screen::Accounts
+            | Screen::People
+            | Screen::Registration
+            | Screen::Printing
+            | Screen::CertCheck
+            | Screen::Safety => {}
         }
     }
 }

@@ -3,14 +3,20 @@
 pub mod app;
 pub mod audit_view;
 pub mod charts;
+pub mod check_view;
 pub mod chief;
 pub mod coordinator;
+pub mod dialogs;
 pub mod fonts;
 pub mod grid;
+pub mod print_view;
+pub mod registration_view;
 pub mod results_view;
+pub mod safety_view;
 pub mod signin;
 pub mod startup;
 pub mod supervisor;
+pub mod task;
 pub mod text;
 
 use std::path::Path;

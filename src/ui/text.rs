@@ -106,6 +106,10 @@ pub const SCREEN_SETTINGS: &str = "赛项设置";
 pub const SCREEN_RESULTS: &str = "成绩";
 pub const SCREEN_CHARTS: &str = "统计图";
 pub const SCREEN_AUDIT: &str = "操作日志";
+pub const SCREEN_REGISTRATION: &str = "报名导入";
+pub const SCREEN_PRINTING: &str = "打印中心";
+pub const SCREEN_CERT_CHECK: &str = "证书查验";
+pub const SCREEN_SAFETY: &str = "数据安全";
 pub const NO_POOLS: &str = "您没有被分配到任何赛项组别，请联系赛务";
 pub const CHOOSE_POOL: &str = "请在左侧选择赛项组别";
 
@@ -292,3 +296,7 @@ pub const RESTORED_RESTART: &str = "已恢复。请关闭此窗口并重新打�
 pub const NO_BACKUP: &str =
     "没有找到可用的备份。请联系赛务，用其他电脑上的备份恢复（judgedesk restore）。";
 pub const BACKUP_FAILED: &str = "自动备份失败，请手动备份: ";
+
+pub fn progress(done: usize, total: usize) -> String {
+    format!("{done} / {total}")
+}

@@ -1,0 +1,16 @@
+//! (being built)
+
+use super::app::ToolScreen;
+use super::task::{Cx, Outcome};
+use super::text;
+
+#[derive(Default)]
+pub struct RegistrationScreen {}
+
+impl ToolScreen for RegistrationScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, _cx: &mut Cx) {
+        ui.heading(text::SCREEN_REGISTRATION);
+    }
+
+    fn finished(&mut self, _outcome: Outcome) {}
+}
