@@ -25,6 +25,8 @@ pub enum Reason {
     Lock,
     Publication,
     BeforeRestore,
+    /// Asked for by a person in the window; kept (not rotated).
+    Manual,
 }
 
 impl Reason {
@@ -34,11 +36,12 @@ impl Reason {
             Reason::Lock => "lock",
             Reason::Publication => "publish",
             Reason::BeforeRestore => "before-restore",
+            Reason::Manual => "manual",
         }
     }
 
     fn rotates(self) -> bool {
-        self != Reason::BeforeRestore
+        !matches!(self, Reason::BeforeRestore | Reason::Manual)
     }
 }
 

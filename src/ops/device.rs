@@ -44,10 +44,12 @@ pub enum Trusted {
 }
 
 /// Registers another laptop's public key under a name, so that its bundles are accepted and
-/// its records verify. Coordinator only.
+/// its records verify. The chief judge or a coordinator.
 pub fn trust(conn: &Connection, actor: &Actor, public_key: &str, name: &str) -> Result<Trusted> {
-    if actor.role != Role::Coordinator {
-        return Err(OpsError::Denied("只有赛务人员可以登记评分机".into()));
+    if !matches!(actor.role, Role::Chief | Role::Coordinator) {
+        return Err(OpsError::Denied(
+            "只有裁判长或赛务人员可以登记评分机".into(),
+        ));
     }
     let key = chain::normalise_public_key(public_key).ok_or_else(|| {
         OpsError::Denied(

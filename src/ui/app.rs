@@ -263,6 +263,8 @@ pub enum Action {
     },
     /// Load the audit log with a filter.
     LoadAudit(AuditFilter),
+    /// Replace the database by a verified backup (closes and reopens it; signs out).
+    Restore(PathBuf),
 }
 
 /// What a slow job brings back with the connection.
@@ -273,6 +275,8 @@ struct JobOutput {
     desk: Option<Result<Desk, String>>,
     /// A tool screen's task: the screen and what it brought back.
     reply: Option<(Screen, Outcome)>,
+    /// The database was replaced: sign out.
+    signed_out: bool,
 }
 
 type JobFn = Box<dyn FnOnce(&Connection) -> JobOutput + Send>;
@@ -318,7 +322,7 @@ pub trait ToolScreen {
 
 pub struct JudgeDeskApp {
     conn: Option<Connection>,
-    job: Option<JoinHandle<(Connection, JobOutput)>>,
+    job: Option<JoinHandle<(Option<Connection>, JobOutput)>>,
     deferred: Vec<Action>,
     repaint: Option<egui::Context>,
     db_label: String,
@@ -545,7 +549,7 @@ impl JudgeDeskApp {
             if let Some(ctx) = ctx {
                 ctx.request_repaint();
             }
-            (conn, output)
+            (Some(conn), output)
         }));
     }
 
@@ -565,9 +569,16 @@ impl JudgeDeskApp {
             return;
         };
         match handle.join() {
-            Ok((conn, output)) => {
+            Ok((Some(conn), output)) => {
                 self.needs_first_account = ops::admin::needs_first_account(&conn).unwrap_or(false);
                 self.conn = Some(conn);
+                self.finish_job(output);
+            }
+            // The database could not be reopened after a restore: nothing more can be done
+            // in this window; the message says so.
+            Ok((None, output)) => {
+                self.deferred.clear();
+                self.tasks.clear();
                 self.finish_job(output);
             }
             Err(_) => {
@@ -580,6 +591,9 @@ impl JudgeDeskApp {
     }
 
     fn finish_job(&mut self, output: JobOutput) {
+        if output.signed_out {
+            self.sign_out(None);
+        }
         if let Some((screen, outcome)) = output.reply {
             if let Some(tool) = self.screens.tool(screen) {
                 tool.finished(outcome);
@@ -669,11 +683,15 @@ impl JudgeDeskApp {
             };
             let outcome = run(&env);
             let (message, reply, reload) = match outcome {
-                Ok(done) => (Ok(done.message), Ok(done.reply), done.reload),
-                Err(e) => (Err(e.clone()), Err(e), true),
+                Ok(done) => (
+                    (!done.message.is_empty()).then_some(Ok(done.message)),
+                    Ok(done.reply),
+                    done.reload,
+                ),
+                Err(e) => (Some(Err(e.clone())), Err(e), true),
             };
             JobOutput {
-                message: Some(message),
+                message,
                 desk: reload.then(|| workflow::load_desk(conn).map_err(error_text)),
                 reply: Some((screen, reply)),
                 ..Default::default()
@@ -929,6 +947,7 @@ impl JudgeDeskApp {
                 ops::admin::update_pool_settings(conn, actor, &pool, venue, &settings)?;
                 Ok(format!("{pool} 设置已保存"))
             }),
+            Action::Restore(file) => self.restore_backup(file),
             Action::LoadAudit(filter) => {
                 let Some(conn) = self.conn.as_ref() else {
                     return;
@@ -941,6 +960,47 @@ impl JudgeDeskApp {
                 }
             }
         }
+    }
+
+    /// Closes the database, replaces it by the backup `file` (which `ops::backup::restore`
+    /// verifies first, keeping the current file aside), reopens it and signs out: the accounts
+    /// are those of the backup now.
+    fn restore_backup(&mut self, file: PathBuf) {
+        let (Some(db), Some(actor)) = (self.db_path.clone(), self.actor()) else {
+            self.status = Some((text::RESTORE_NEEDS_FILE.to_string(), true));
+            return;
+        };
+        let Some(conn) = self.conn.take() else { return };
+        let ctx = self.repaint.clone();
+        self.job = Some(std::thread::spawn(move || {
+            drop(conn);
+            let restored = ops::backup::restore(&db, &file, &actor);
+            let reopened = crate::store::open(&db).map_err(OpsError::from);
+            let message = match (&restored, &reopened) {
+                (Ok(r), Ok(_)) => Ok(text::restored(
+                    &file.display().to_string(),
+                    r.aside.as_ref().map(|p| p.display().to_string()).as_deref(),
+                )),
+                (Err(e), Ok(_)) => Err(e.to_string()),
+                (_, Err(e)) => Err(format!("{}{e}", text::REOPEN_FAILED)),
+            };
+            let desk = reopened
+                .as_ref()
+                .ok()
+                .map(|conn| workflow::load_desk(conn).map_err(error_text));
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+            (
+                reopened.ok(),
+                JobOutput {
+                    message: Some(message),
+                    desk,
+                    signed_out: restored.is_ok(),
+                    ..Default::default()
+                },
+            )
+        }));
     }
 
     /// Saves one value at once (committed before the grid shows it saved) and updates the
@@ -1192,6 +1252,7 @@ impl JudgeDeskApp {
                 db: self.db_path.as_deref(),
                 busy,
                 tasks: &mut self.tasks,
+                actions,
             };
             tool.ui(ui, &mut cx);
             return;

@@ -6,7 +6,7 @@
 //! progress (shown as a bar in the status line), and returns a message for the status line
 //! and a reply for the screen that asked.
 
-use super::app::Screen;
+use super::app::{Action, Screen};
 use crate::core::model::Role;
 use crate::ops::Actor;
 use crate::ops::results::PoolResults;
@@ -111,6 +111,8 @@ pub struct Cx<'a> {
     /// Slow work is running: buttons that need the database are disabled.
     pub busy: bool,
     pub tasks: &'a mut Vec<Task>,
+    /// Window-level requests (a restore, which closes and reopens the database).
+    pub actions: &'a mut Vec<Action>,
 }
 
 impl Cx<'_> {

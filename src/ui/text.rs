@@ -300,3 +300,128 @@ pub const BACKUP_FAILED: &str = "自动备份失败，请手动备份: ";
 pub fn progress(done: usize, total: usize) -> String {
     format!("{done} / {total}")
 }
+
+// ---- 数据安全 -------------------------------------------------------------------------
+pub const SAFETY_TAB_BACKUPS: &str = "备份与恢复";
+pub const SAFETY_TAB_DEVICES: &str = "评分机登记";
+pub const SAFETY_TAB_EXCHANGE: &str = "U盘数据交换";
+pub const SAFETY_TAB_CONFLICTS: &str = "合并冲突";
+pub const SAFETY_TAB_VERIFY: &str = "完整性校验";
+pub const BACKUPS_HINT: &str =
+    "锁定、公示时以及评分期间每 10 分钟自动备份到数据库旁的备份文件夹；每份备份写完即校验。";
+pub const BACKUP_NOW: &str = "立即备份";
+pub const BACKUP_TO: &str = "另存备份到（如U盘）:";
+pub const WRITE_BACKUP: &str = "写入备份";
+pub const BACKUP_LIST: &str = "备份文件夹中的备份（最新在前）";
+pub const NO_BACKUPS_YET: &str = "还没有备份。";
+pub const COL_FILE: &str = "文件";
+pub const COL_SIZE: &str = "大小";
+pub const VERIFY_FILE: &str = "校验";
+pub const RESTORE: &str = "恢复…";
+pub const RESTORE_FROM_FILE: &str = "从其他备份文件恢复:";
+pub const CHOOSE_FILE: &str = "选择文件…";
+pub const CHOOSE_PLACE: &str = "选择位置…";
+pub const BACKUP_PATH_HINT: &str = "备份文件的保存路径";
+pub const RESTORE_PATH_HINT: &str = "要恢复的备份文件路径";
+pub const BUNDLE_IN_HINT: &str = "数据包文件路径";
+pub const PLEASE_CONFIRM: &str = "请确认";
+pub const RESTORE_EXPLAINED: &str =
+    "先校验备份文件和审计链，不通过则不恢复；当前数据库另存到备份文件夹。恢复后需重新登录。";
+pub const RESTORE_NEEDS_FILE: &str = "内存中的数据库不能恢复";
+pub const REOPEN_FAILED: &str = "恢复后无法重新打开数据库，请关闭并重新启动程序：";
+pub const DEVICES_HINT: &str =
+    "每台评分机有自己的签名密钥。在其他评分机的本页查看其公钥，在这里登记后，才接受它的数据包。";
+pub const DEVICE_NAME: &str = "名称";
+pub const DEVICE_NAME_HINT: &str = "如 3号评分机";
+pub const FINGERPRINT: &str = "指纹";
+pub const PUBLIC_KEY: &str = "公钥";
+pub const PUBLIC_KEY_HINT: &str = "64 位十六进制";
+pub const COPY: &str = "复制";
+pub const TRUSTED_DEVICES: &str = "已登记的评分机";
+pub const NO_TRUSTED_DEVICES: &str = "还没有登记其他评分机。";
+pub const TRUST_DEVICE: &str = "登记一台评分机";
+pub const TRUST: &str = "登记";
+pub const EXCHANGE_HINT: &str = "导出本机录入的评分到U盘（写入后读回校验），在另一台评分机导入。同一数据包导入两次不会重复；与本机不同的数值成为合并冲突，由裁判长裁决。";
+pub const EXPORT_BUNDLE: &str = "导出本机评分数据包";
+pub const BUNDLE_PATH_HINT: &str = "U盘上的文件路径，如 E:/评分数据.jdbundle";
+pub const WRITE_BUNDLE: &str = "导出";
+pub const IMPORT_BUNDLE: &str = "导入其他评分机的数据包";
+pub const MERGE_BUNDLE: &str = "校验并合并";
+pub const SAFE_TO_REMOVE: &str = "数据包已写入并读回校验，可以安全拔出U盘。";
+pub const CONFLICTS_HINT: &str = "同一裁判、同一选手、同一评分项在两台评分机上的数值不同。请核对纸质评分表后裁决，不会自动选择。";
+pub const NO_CONFLICTS: &str = "没有待裁决的合并冲突。";
+pub const KEEP_LOCAL: &str = "采用本机数值";
+pub const KEEP_INCOMING: &str = "采用对方数值";
+pub const KEEP_LOCAL_QUESTION: &str = "采用本机的数值，关闭该冲突？";
+pub const KEEP_INCOMING_QUESTION: &str = "采用对方评分机的数值（作为新记录追加），关闭该冲突？";
+pub const VERIFY_HINT: &str = "检查数据库文件完整性，并逐条核对评分与审计记录的哈希链和签名：被修改、删除或绕过本程序插入的记录都会列出。";
+pub const VERIFY_DATABASE: &str = "校验本数据库";
+pub const THIS_DATABASE: &str = "本数据库";
+
+pub fn backed_up(path: &str) -> String {
+    format!("已备份并校验: {path}")
+}
+
+pub fn backup_facts(entries: i64, links: i64, bytes: u64) -> String {
+    format!(
+        "{entries} 条评分记录，审计链 {links} 条，{}",
+        size_kb(bytes)
+    )
+}
+
+pub fn size_kb(bytes: u64) -> String {
+    format!("{} KB", bytes.div_ceil(1024))
+}
+
+pub fn bundle_written(path: &str, entries: usize, bytes: usize) -> String {
+    format!("{path}：{entries} 条评分记录，{}", size_kb(bytes as u64))
+}
+
+pub fn bundle_merged(device: &str, added: usize, already: usize, conflicts: usize) -> String {
+    if conflicts == 0 {
+        format!("已合并 {device} 的数据包：新增 {added} 条，已有 {already} 条")
+    } else {
+        format!(
+            "已合并 {device} 的数据包：新增 {added} 条，已有 {already} 条，{conflicts} 处冲突待裁判长裁决"
+        )
+    }
+}
+
+pub fn verified_line(what: &str, clean: bool) -> String {
+    if clean {
+        format!("{what}：校验通过")
+    } else {
+        format!("{what}：校验未通过，发现以下问题")
+    }
+}
+
+pub fn chain_facts(links: usize, root: &str, signers: usize) -> String {
+    format!("审计链 {links} 条记录完整、签名有效（创建设备 {root}，共 {signers} 台设备签名）")
+}
+
+pub fn device_added(name: &str) -> String {
+    format!("已登记评分机 {name}")
+}
+
+pub fn device_renamed(name: &str) -> String {
+    format!("该评分机已改名为 {name}")
+}
+
+pub fn device_unchanged(name: &str) -> String {
+    format!("评分机 {name} 早已登记")
+}
+
+pub fn conflict_resolved(id: i64) -> String {
+    format!("合并冲突 #{id} 已裁决")
+}
+
+pub fn restore_question(path: &str) -> String {
+    format!("用备份 {path} 替换当前数据库？")
+}
+
+pub fn restored(file: &str, aside: Option<&str>) -> String {
+    match aside {
+        Some(aside) => format!("已从 {file} 恢复，原数据库另存为 {aside}。请重新登录"),
+        None => format!("已从 {file} 恢复。请重新登录"),
+    }
+}

@@ -1,0 +1,408 @@
+//! 数据安全 in the window, headless (egui_kittest) on real files: a backup taken and verified, a
+//! tampered backup refused, a good one restored (signing out); the chief judge registers a
+//! judging laptop, merges its USB bundle and decides the conflict it leaves; the supervisor's
+//! check names a record changed behind the app's back.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use judgedesk::core::model::{PoolKey, Role};
+use judgedesk::core::score::Hundredths;
+use judgedesk::ops::Actor;
+use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Dir {
+        let dir =
+            std::env::temp_dir().join(format!("judgedesk-ui-safety-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("dir: {e}"));
+        Dir(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn open(path: &Path) -> Connection {
+    judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
+}
+
+fn demo_db(dir: &Dir) -> PathBuf {
+    let path = dir.path("desk.sqlite");
+    let conn = open(&path);
+    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
+    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
+    path
+}
+
+fn window(path: &Path, name: &str) -> Harness<'static, JudgeDeskApp> {
+    let app = JudgeDeskApp::signed_in(open(path), path.display().to_string(), name);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1366.0, 768.0))
+        .with_context_setup(judgedesk::ui::fonts::install_fonts)
+        .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+fn settle(h: &mut Harness<'static, JudgeDeskApp>) {
+    let start = Instant::now();
+    let mut idle = 0;
+    loop {
+        h.step();
+        // Idle for a few frames: a screen may queue its next task on the frame after a reply.
+        idle = if h.state().is_busy() { 0 } else { idle + 1 };
+        if idle >= 3 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "job did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run();
+}
+
+fn open_screen(h: &mut Harness<'static, JudgeDeskApp>, screen: Screen) {
+    h.state_mut().push(Action::Open(screen));
+    settle(h);
+    // The screen reads its overview on the first frame it is shown.
+    settle(h);
+}
+
+fn click(h: &mut Harness<'static, JudgeDeskApp>, label: &str) {
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+/// Clicks the text field showing `placeholder` and types `text` into it.
+fn fill(h: &mut Harness<'static, JudgeDeskApp>, placeholder: &str, text: &str) {
+    h.query_by(|n| n.placeholder().as_deref() == Some(placeholder))
+        .unwrap_or_else(|| panic!("no field {placeholder}"))
+        .click();
+    h.run();
+    h.event(egui::Event::Text(text.to_string()));
+    h.run();
+}
+
+fn all_text(h: &Harness<'static, JudgeDeskApp>) -> String {
+    h.query_all_by(|_| true)
+        .flat_map(|n| {
+            let node = n.accesskit_node();
+            [node.label(), node.value()]
+        })
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn status(h: &Harness<'static, JudgeDeskApp>) -> String {
+    h.state()
+        .status()
+        .map(|(m, _)| m.clone())
+        .unwrap_or_default()
+}
+
+fn unit_name(db: &Path, id: i64) -> String {
+    open(db)
+        .query_row("SELECT name FROM unit WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("unit: {e}"))
+}
+
+fn coordinator() -> Actor {
+    Actor {
+        name: "赛务管理员".into(),
+        role: Role::Coordinator,
+        account_id: None,
+    }
+}
+
+#[test]
+fn a_coordinator_backs_up_refuses_a_tampered_backup_and_restores_a_good_one() {
+    let dir = Dir::new("restore");
+    let db = demo_db(&dir);
+    let mut h = window(&db, "赛务管理员");
+    open_screen(&mut h, Screen::Safety);
+    assert!(
+        all_text(&h).contains("立即备份"),
+        "backups tab first: {:?} {}",
+        h.state().screen(),
+        all_text(&h)
+    );
+
+    click(&mut h, "立即备份");
+    let backups = judgedesk::ops::backup::list(&db);
+    let manual = backups
+        .iter()
+        .find(|p| p.to_string_lossy().ends_with("-manual.sqlite"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no manual backup in {backups:?}"));
+    assert!(status(&h).contains("已备份并校验"), "{}", status(&h));
+    let name = manual
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    assert!(all_text(&h).contains(&name), "the backup is listed");
+
+    // After the backup a unit is renamed: the restore must bring the old name back.
+    let unit: i64 = open(&db)
+        .query_row("SELECT min(id) FROM unit", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let original = unit_name(&db, unit);
+    judgedesk::ops::admin::rename_unit(&open(&db), &coordinator(), unit, "改名后的单位")
+        .unwrap_or_else(|e| panic!("rename: {e}"));
+
+    // A copy of the backup with one score changed behind the app's back is refused.
+    let tampered = dir.path("tampered.sqlite");
+    std::fs::copy(&manual, &tampered).unwrap_or_else(|e| panic!("{e}"));
+    open(&tampered)
+        .execute_batch(
+            "DROP TRIGGER score_entry_no_update; UPDATE score_entry SET value = 0 WHERE id = 5;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    fill(
+        &mut h,
+        "要恢复的备份文件路径",
+        &tampered.display().to_string(),
+    );
+    let restore_buttons = h.get_all_by_label("恢复…").count();
+    assert!(
+        restore_buttons >= 2,
+        "one per listed backup and one for a file"
+    );
+    h.get_all_by_label("恢复…")
+        .last()
+        .unwrap_or_else(|| panic!("restore"))
+        .click();
+    settle(&mut h);
+    assert!(all_text(&h).contains("替换当前数据库"), "asks first");
+    click(&mut h, "确定");
+    assert!(status(&h).contains("未通过校验"), "{}", status(&h));
+    assert_eq!(unit_name(&db, unit), "改名后的单位", "nothing changed");
+    assert!(h.state().session().is_some());
+
+    // The good backup, from its row in the list.
+    open_screen(&mut h, Screen::Safety);
+    h.get_all_by_label("恢复…")
+        .next()
+        .unwrap_or_else(|| panic!("restore"))
+        .click();
+    settle(&mut h);
+    click(&mut h, "确定");
+    assert!(status(&h).contains("请重新登录"), "{}", status(&h));
+    assert!(h.state().session().is_none(), "signed out after a restore");
+    assert_eq!(unit_name(&db, unit), original);
+    let aside = judgedesk::ops::backup::list(&db)
+        .iter()
+        .any(|p| p.to_string_lossy().ends_with("-before-restore.sqlite"));
+    assert!(aside, "the replaced database is kept aside");
+    let report =
+        judgedesk::ops::verify::verify(&open(&db), true).unwrap_or_else(|e| panic!("verify: {e}"));
+    assert!(report.is_clean(), "{:?}", report.findings);
+}
+
+/// A judging laptop: the binary with its own key folder and database.
+struct Laptop {
+    keys: PathBuf,
+    db: PathBuf,
+}
+
+impl Laptop {
+    fn ok(&self, args: &[&str]) -> String {
+        let out = Command::new(BIN)
+            .env("JUDGEDESK_KEY_DIR", &self.keys)
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {text}");
+        text
+    }
+
+    fn score(&self, workstation: u32, value: &str) {
+        self.ok(&[
+            "score",
+            "set",
+            "--pool",
+            "DS-ZG",
+            "--judge",
+            "DS-ZG裁判1",
+            "--workstation",
+            &workstation.to_string(),
+            "--criterion",
+            "DS01",
+            "--value",
+            value,
+        ]);
+    }
+}
+
+fn current(db: &Path, workstation: u32) -> Option<i64> {
+    open(db)
+        .query_row(
+            "SELECT cs.value FROM current_score cs
+               JOIN contestant c ON c.id = cs.contestant_id
+               JOIN pool p ON p.id = c.pool_id
+               JOIN criterion k ON k.id = cs.criterion_id
+               JOIN account a ON a.id = cs.judge_id
+              WHERE p.event = 'DS' AND p.grp = 'ZG' AND c.workstation = ?1
+                AND k.code = 'DS01' AND a.name = 'DS-ZG裁判1'",
+            [workstation],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("current: {e}"))
+}
+
+#[test]
+fn the_chief_judge_registers_a_laptop_merges_its_bundle_and_decides_the_conflict() {
+    let dir = Dir::new("merge");
+    let db = demo_db(&dir);
+    let copy = dir.path("copy.sqlite");
+    judgedesk::ops::backup::backup_to(&open(&db), &copy).unwrap_or_else(|e| panic!("{e}"));
+    let laptop = Laptop {
+        keys: dir.path("b-keys"),
+        db: dir.path("b/judgedesk.sqlite"),
+    };
+    laptop.ok(&["restore", &copy.display().to_string()]);
+    let key = laptop
+        .ok(&["device", "show"])
+        .lines()
+        .find_map(|l| l.strip_prefix("公钥: ").map(str::to_string))
+        .unwrap_or_else(|| panic!("no key"));
+    laptop.score(1, "1.5");
+    laptop.score(2, "2");
+    let bundle = dir.path("stick/b.jdbundle");
+    std::fs::create_dir_all(dir.path("stick")).unwrap_or_else(|e| panic!("{e}"));
+    laptop.ok(&["bundle", "export", "--out", &bundle.display().to_string()]);
+
+    // Meanwhile this laptop holds another value for workstation 1.
+    {
+        let conn = open(&db);
+        let judge: i64 = conn
+            .query_row(
+                "SELECT id FROM account WHERE name = 'DS-ZG裁判1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let actor = Actor {
+            name: "DS-ZG裁判1".into(),
+            role: Role::Judge,
+            account_id: Some(judge),
+        };
+        let device = judgedesk::ops::setup::device_label(&conn).unwrap_or_else(|e| panic!("{e}"));
+        let input = judgedesk::ops::scoring::ScoreInput {
+            pool: PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+            judge: "DS-ZG裁判1".into(),
+            contestant: judgedesk::ops::scoring::ContestantRef::Workstation(1),
+            criterion: "DS01".into(),
+            value: Hundredths(100),
+        };
+        judgedesk::ops::scoring::enter_score(&conn, &actor, &device, &input)
+            .unwrap_or_else(|e| panic!("score: {e}"));
+    }
+    let before_ws2 = current(&db, 2);
+
+    let mut h = window(&db, "DS-ZG裁判长");
+    open_screen(&mut h, Screen::Safety);
+    assert!(
+        all_text(&h).contains("没有待裁决的合并冲突"),
+        "conflicts first"
+    );
+
+    // An unregistered laptop's bundle is refused with nothing changed.
+    click(&mut h, "U盘数据交换");
+    fill(&mut h, "数据包文件路径", &bundle.display().to_string());
+    click(&mut h, "校验并合并");
+    assert!(status(&h).contains("未登记"), "{}", status(&h));
+    assert_eq!(current(&db, 2), before_ws2);
+
+    click(&mut h, "评分机登记");
+    fill(&mut h, "如 3号评分机", "3号评分机");
+    fill(&mut h, "64 位十六进制", &key);
+    click(&mut h, "登记");
+    assert!(
+        all_text(&h).contains("已登记评分机 3号评分机"),
+        "{}",
+        status(&h)
+    );
+
+    // The path typed before is still there.
+    click(&mut h, "U盘数据交换");
+    click(&mut h, "校验并合并");
+    let said = status(&h);
+    assert!(
+        said.contains("新增 1 条") && said.contains("1 处冲突"),
+        "{said}"
+    );
+    assert_eq!(current(&db, 2), Some(200), "the new value merged");
+    assert_eq!(current(&db, 1), Some(100), "a conflict changes no score");
+
+    // The same bundle again adds nothing.
+    click(&mut h, "校验并合并");
+    assert!(status(&h).contains("新增 0 条"), "{}", status(&h));
+
+    click(&mut h, "合并冲突");
+    let shown = all_text(&h);
+    assert!(
+        shown.contains("工位1") && shown.contains("本机 1"),
+        "{shown}"
+    );
+    click(&mut h, "采用对方数值");
+    assert!(all_text(&h).contains("采用对方评分机的数值"), "asks first");
+    click(&mut h, "确定");
+    assert!(status(&h).contains("已裁决"), "{}", status(&h));
+    assert_eq!(current(&db, 1), Some(150));
+    assert!(all_text(&h).contains("没有待裁决的合并冲突"));
+
+    click(&mut h, "完整性校验");
+    click(&mut h, "校验本数据库");
+    assert!(all_text(&h).contains("校验通过"), "{}", status(&h));
+}
+
+#[test]
+fn the_supervisors_check_names_a_score_changed_behind_the_apps_back() {
+    let dir = Dir::new("verify");
+    let db = demo_db(&dir);
+    open(&db)
+        .execute_batch(
+            "DROP TRIGGER score_entry_no_update; UPDATE score_entry SET value = value + 1 WHERE id = 7;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut h = window(&db, "监督员");
+    open_screen(&mut h, Screen::Safety);
+    let shown = all_text(&h);
+    assert!(
+        !shown.contains("立即备份") && !shown.contains("登记"),
+        "verify only"
+    );
+    click(&mut h, "校验本数据库");
+    let shown = all_text(&h);
+    assert!(shown.contains("校验未通过"), "{shown}");
+    assert!(
+        shown.contains("评分记录 #7") && shown.contains("被修改"),
+        "{shown}"
+    );
+}
