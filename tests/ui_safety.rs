@@ -406,3 +406,27 @@ fn the_supervisors_check_names_a_score_changed_behind_the_apps_back() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_change_written_by_another_process_appears_without_pressing_refresh() {
+    let dir = Dir::new("outside");
+    let db = demo_db(&dir);
+    let mut h = window(&db, "赛务管理员");
+    h.state_mut()
+        .set_outside_changes_every(Duration::from_millis(20));
+    h.state_mut().push(Action::Open(Screen::People));
+    settle(&mut h);
+    let unit: i64 = open(&db)
+        .query_row("SELECT min(id) FROM unit", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!all_text(&h).contains("外部改名的单位"));
+    // The command line (another process) renames a unit.
+    judgedesk::ops::admin::rename_unit(&open(&db), &coordinator(), unit, "外部改名的单位")
+        .unwrap_or_else(|e| panic!("rename: {e}"));
+    std::thread::sleep(Duration::from_millis(30));
+    settle(&mut h);
+    assert!(
+        all_text(&h).contains("外部改名的单位"),
+        "reloaded by itself"
+    );
+}

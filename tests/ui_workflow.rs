@@ -543,3 +543,61 @@ fn first_start_creates_the_coordinator_and_idle_signs_out() {
     assert!(h.state().session().is_none(), "idle timeout signs out");
     h.get_by_label_contains("自动退出登录");
 }
+
+#[test]
+fn the_coordinator_edits_a_pools_scheme_before_scoring_and_a_bad_one_is_refused() {
+    let (path, _) = fresh_pool_db("scheme");
+    let conn = open(&path);
+    let key = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
+    let pool = judgedesk::store::competition::pool(&conn, &key)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("pool"));
+    let before = judgedesk::store::competition::criteria(&conn, pool.id).unwrap_or_default();
+    let first_max = before
+        .first()
+        .map(|(_, c)| c.max.to_short())
+        .unwrap_or_else(|| panic!("criteria"));
+    let mut h = app_on(&path);
+    sign_in(&mut h, "赛务甲", "1234");
+    h.state_mut().push(Action::Open(Screen::Settings));
+    settle(&mut h);
+
+    // One more criterion: the cursor lands in its name; Tab moves to its maximum. The maxima
+    // no longer add up to 100, and the save is refused.
+    h.get_by_label("+ 增加评分项").click();
+    h.run();
+    h.event(egui::Event::Text("直播复盘".into()));
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.event(egui::Event::Text(first_max.clone()));
+    h.run();
+    h.get_by_label("保存评分方案").click();
+    settle(&mut h);
+    let said = h.state().status().map(|s| s.0.clone()).unwrap_or_default();
+    assert!(said.contains("100"), "{said} / {:?}", all_text(&h));
+    let unchanged = judgedesk::store::competition::criteria(&conn, pool.id).unwrap_or_default();
+    assert_eq!(unchanged.len(), before.len(), "nothing saved");
+
+    // Without the first criterion the new one fits: saved and audited.
+    h.get_all_by_label("×")
+        .next()
+        .unwrap_or_else(|| panic!("remove"))
+        .click();
+    h.run();
+    h.get_by_label("保存评分方案").click();
+    settle(&mut h);
+    let after = judgedesk::store::competition::criteria(&conn, pool.id).unwrap_or_default();
+    assert_eq!(after.len(), before.len());
+    assert!(after.iter().any(|(_, c)| c.name == "直播复盘"), "{after:?}");
+    assert!(!after.iter().any(|(_, c)| c.code == before[0].1.code));
+    let logged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action LIKE '%评分方案%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    assert!(logged >= 1, "the change is in the audit log");
+}

@@ -213,7 +213,8 @@ fn unlocking_needs_the_supervisors_pin_and_a_reason() {
 }
 
 #[test]
-fn appeals_are_taken_within_two_hours_of_publication_and_change_the_ranking() {
+fn appeals_are_taken_within_two_hours_of_the_pools_end_and_change_the_ranking() {
+    // No end time is set: the chief judge's lock is the pool's end.
     let conn = demo();
     let chief = actor(&conn, "DS-ZG裁判长");
     let supervisor = actor(&conn, "监督员");
@@ -401,4 +402,73 @@ fn the_draw_reproduces_from_its_seed_and_is_refused_once_scored() {
         hex.as_deref(),
         Some(judgedesk::core::draw::seed_to_hex(&seed).as_str())
     );
+}
+
+#[test]
+fn an_appeal_received_more_than_two_hours_after_the_pools_end_time_is_refused() {
+    let conn = demo();
+    let chief = actor(&conn, "DS-ZG裁判长");
+    let supervisor = actor(&conn, "监督员");
+    let pool = key("DS-ZG");
+    workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
+    workflow::confirm_and_decrypt(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
+    workflow::publish(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
+    let info = judgedesk::store::competition::pool(&conn, &pool)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("pool"));
+    let mut settings = info.settings.clone();
+    settings.end_time = Some("16:00".into());
+    judgedesk::store::competition::set_pool_settings(&conn, info.id, &settings)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let unit = people::contestants_in_pool(&conn, info.id)
+        .unwrap_or_default()
+        .first()
+        .map(|c| c.record.unit.clone())
+        .unwrap_or_default();
+    let appeal = |at: &str| {
+        workflow::record_appeal(
+            &conn,
+            &supervisor,
+            &pool,
+            "王领队",
+            &unit,
+            at,
+            "复核操作成绩",
+        )
+    };
+    let late = denied(appeal("2023-11-15 18:01").map(|_| ()));
+    assert!(
+        late.contains("超过申诉期限") && late.contains("2023-11-15 18:00"),
+        "{late}"
+    );
+    let early = denied(appeal("2023-11-15 15:30").map(|_| ()));
+    assert!(early.contains("早于比赛结束时间"), "{early}");
+    appeal("2023-11-15 18:00").unwrap_or_else(|e| panic!("exactly two hours is on time: {e}"));
+}
+
+#[test]
+fn a_pools_end_time_must_be_a_24_hour_clock_time() {
+    let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
+    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
+    let pool = key("DS-ZG");
+    let info = judgedesk::store::competition::pool(&conn, &pool)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("pool"));
+    let mut settings = info.settings.clone();
+    settings.end_time = Some("25:00".into());
+    let coordinator = Actor::command_line();
+    let refused =
+        judgedesk::ops::admin::update_pool_settings(&conn, &coordinator, &pool, None, &settings);
+    assert!(denied(refused).contains("24 小时制"));
+    settings.end_time = Some("16:30".into());
+    judgedesk::ops::admin::update_pool_settings(&conn, &coordinator, &pool, None, &settings)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stored = judgedesk::store::competition::pool(&conn, &pool)
+        .ok()
+        .flatten()
+        .map(|p| p.settings.end_time)
+        .unwrap_or_default();
+    assert_eq!(stored.as_deref(), Some("16:30"));
 }

@@ -330,6 +330,9 @@ pub struct PoolSettings {
     pub prize_percents: [u32; 3],
     /// The last day of the pool; the date the certificate rules use.
     pub end_date: Date,
+    /// When the competition of the pool ended on `end_date` (`16:30`), from which the two hours
+    /// for appeals run; `None` until set (the chief judge's lock is taken as the end).
+    pub end_time: Option<String>,
     /// Ranks up to this get the 省技术能手 recommendation and the 职工组 技师 level.
     pub expert_rank_limit: u32,
     /// Ranks up to this get the 学生组 高级工 level.
@@ -359,6 +362,7 @@ impl Default for PoolSettings {
                 month: 11,
                 day: 15,
             },
+            end_time: None,
             expert_rank_limit: 6,
             student_senior_rank_limit: 3,
             city_selection: false,

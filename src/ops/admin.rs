@@ -235,9 +235,13 @@ fn settings_summary(venue: Option<&str>, s: &PoolSettings) -> String {
         .collect::<Vec<_>>()
         .join(">");
     format!(
-        "地点 {}；结束日期 {}；理论 {}% 操作 {}%；并列区分 {breakers}",
+        "地点 {}；结束日期 {}{}；理论 {}% 操作 {}%；并列区分 {breakers}",
         venue.unwrap_or("—"),
         s.end_date,
+        s.end_time
+            .as_deref()
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default(),
         s.theory_weight,
         s.practical_weight()
     )
@@ -254,6 +258,14 @@ pub fn update_pool_settings(
     ensure_coordinator(actor)?;
     if settings.theory_weight > 100 {
         return Err(OpsError::Denied("理论权重须在 0 到 100 之间".into()));
+    }
+    if let Some(time) = settings.end_time.as_deref() {
+        let valid = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").is_ok();
+        if !valid {
+            return Err(OpsError::Denied(
+                "比赛结束时间应写作 16:30（24 小时制）".into(),
+            ));
+        }
     }
     let mut seen = std::collections::HashSet::new();
     if !settings.tie_breakers.iter().all(|t| seen.insert(*t)) {

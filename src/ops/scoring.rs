@@ -253,6 +253,9 @@ pub(crate) fn replace_scheme_in(
     pool_key: &PoolKey,
     criteria: &[Criterion],
 ) -> Result<()> {
+    if actor.role != Role::Coordinator {
+        return Err(OpsError::Denied("只有赛务人员可以修改评分方案".into()));
+    }
     let pool = pool_or_denied(conn, pool_key)?;
     let problems = check_scheme(criteria);
     if !problems.is_empty() {
@@ -267,6 +270,13 @@ pub(crate) fn replace_scheme_in(
         return Err(OpsError::Denied(format!(
             "{} 已有评分，不能更换评分方案",
             pool.title()
+        )));
+    }
+    if pool.state >= PoolState::Scoring {
+        return Err(OpsError::Denied(format!(
+            "{} 已进入{}阶段，评分方案不能再修改",
+            pool.title(),
+            pool.state.label()
         )));
     }
     competition::replace_criteria(conn, pool.id, criteria)?;

@@ -39,3 +39,9 @@ pub fn open_or_create(path: &std::path::Path) -> Result<Connection> {
 pub fn device_label(conn: &Connection) -> Result<String> {
     super::device::label(conn)
 }
+
+/// Changes whenever another process commits to the database file (not on this connection's
+/// own commits): the window reloads when it moves.
+pub fn outside_version(conn: &Connection) -> Option<i64> {
+    crate::store::data_version(conn).ok()
+}

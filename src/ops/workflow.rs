@@ -10,7 +10,7 @@ use super::results::{self, Results};
 use super::scoring::{new_uid, pool_or_denied, workstation_label};
 use super::{Actor, OpsError, Result};
 use crate::core::evaluate::{PoolOutcome, PoolSheet};
-use crate::core::model::{Kind, PoolKey, PoolState, Role, Status};
+use crate::core::model::{Kind, PoolKey, PoolSettings, PoolState, Role, Status};
 use crate::core::score::Hundredths;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::competition::{self, PoolInfo, VenueInfo};
@@ -635,8 +635,34 @@ pub fn published_at(events: &[PoolEvent]) -> Option<String> {
         .map(|e| e.at.clone())
 }
 
+/// When the pool's competition ended: its end date at the end time set for it, else when the
+/// chief judge (last) locked it, scoring being over.
+pub fn pool_end(settings: &PoolSettings, events: &[PoolEvent]) -> Option<chrono::NaiveDateTime> {
+    if let Some(time) = settings.end_time.as_deref() {
+        let d = settings.end_date;
+        let at = format!("{:04}-{:02}-{:02} {}", d.year, d.month, d.day, time.trim());
+        if let Some(end) = parse_time(&at) {
+            return Some(end);
+        }
+    }
+    events
+        .iter()
+        .rev()
+        .find(|e| e.state == PoolState::Locked)
+        .and_then(|e| parse_time(&e.at))
+}
+
+/// The last moment a written appeal is accepted: two hours after the pool's end (§7).
+pub fn appeal_deadline(
+    settings: &PoolSettings,
+    events: &[PoolEvent],
+) -> Option<chrono::NaiveDateTime> {
+    pool_end(settings, events).map(|end| end + chrono::Duration::minutes(APPEAL_WINDOW_MINUTES))
+}
+
 /// The supervisor records a team leader's written appeal, received at `received_at`
-/// (`2023-11-15 16:30`), within two hours of publication.
+/// (`2023-11-15 16:30`), within two hours of the pool's end; recorded while the results are
+/// published.
 pub fn record_appeal(
     conn: &Connection,
     actor: &Actor,
@@ -663,16 +689,20 @@ pub fn record_appeal(
         ));
     }
     let events = flow::pool_events(&tx, pool.id)?;
-    if let Some(published) = published_at(&events).as_deref().and_then(parse_time) {
-        let deadline = published + chrono::Duration::minutes(APPEAL_WINDOW_MINUTES);
+    if let Some(end) = pool_end(&pool.settings, &events) {
+        let deadline = end + chrono::Duration::minutes(APPEAL_WINDOW_MINUTES);
         if received > deadline {
             return denied(format!(
-                "已超过申诉期限（公示后 2 小时，截至 {}），不予受理",
+                "已超过申诉期限（比赛结束 {} 后 2 小时，截至 {}），不予受理",
+                end.format("%Y-%m-%d %H:%M"),
                 deadline.format("%Y-%m-%d %H:%M")
             ));
         }
-        if received < published - chrono::Duration::minutes(1) {
-            return denied("收到时间早于公示时间");
+        if received < end {
+            return denied(format!(
+                "收到时间早于比赛结束时间 {}",
+                end.format("%Y-%m-%d %H:%M")
+            ));
         }
     }
     let pool_units: HashSet<String> = people::contestants_in_pool(&tx, pool.id)?

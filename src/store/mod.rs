@@ -212,6 +212,12 @@ pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
+/// A number that changes whenever another connection (another process) commits to the file;
+/// this connection's own commits leave it unchanged.
+pub fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+}
+
 /// Switches a file to a rollback journal, so that a copy is one self-contained file.
 pub fn use_rollback_journal(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {

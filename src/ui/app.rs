@@ -8,7 +8,7 @@ use super::{
     audit_view, charts, check_view, chief, coordinator, grid, print_view, registration_view,
     results_view, safety_view, signin, supervisor, text,
 };
-use crate::core::model::{PoolKey, PoolSettings, Role, Status};
+use crate::core::model::{Criterion, PoolKey, PoolSettings, Role, Status};
 use crate::core::score::Hundredths;
 use crate::ops::accounts::SignIn;
 use crate::ops::admin::ContestantEdit;
@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 
 /// Signed-in people are signed out after this long without input.
 pub const IDLE_LIMIT: Duration = Duration::from_secs(10 * 60);
+/// How often the window looks for changes another process wrote to the file.
+const OUTSIDE_CHANGES_EVERY: Duration = Duration::from_secs(2);
 const STORAGE_SCREEN: &str = "judgedesk.last_screen";
 
 /// The screens; which ones a person sees depends on their role.
@@ -261,6 +263,11 @@ pub enum Action {
         venue: Option<i64>,
         settings: PoolSettings,
     },
+    /// Replace a pool's scheme (before scoring).
+    SaveScheme {
+        pool: PoolKey,
+        criteria: Vec<Criterion>,
+    },
     /// Load the audit log with a filter.
     LoadAudit(AuditFilter),
     /// Replace the database by a verified backup (closes and reopens it; signs out).
@@ -341,6 +348,10 @@ pub struct JudgeDeskApp {
     tasks: Vec<Task>,
     progress: Progress,
     idle_limit: Duration,
+    /// `PRAGMA data_version` when last looked at, and when that was.
+    data_version: Option<i64>,
+    data_checked: Instant,
+    outside_every: Duration,
 }
 
 fn error_text(e: OpsError) -> String {
@@ -381,6 +392,9 @@ impl JudgeDeskApp {
             tasks: Vec::new(),
             progress: Progress::default(),
             idle_limit: IDLE_LIMIT,
+            data_version: ops::setup::outside_version(&conn),
+            data_checked: Instant::now(),
+            outside_every: OUTSIDE_CHANGES_EVERY,
         };
         match workflow::load_desk(&conn) {
             Ok(desk) => app.desk = desk,
@@ -463,6 +477,11 @@ impl JudgeDeskApp {
     /// Tests shorten the idle timeout.
     pub fn set_idle_limit(&mut self, limit: Duration) {
         self.idle_limit = limit;
+    }
+
+    /// Tests look for other processes' changes more often.
+    pub fn set_outside_changes_every(&mut self, every: Duration) {
+        self.outside_every = every;
     }
 
     fn current_pool(&self) -> Option<&PoolResults> {
@@ -948,6 +967,10 @@ impl JudgeDeskApp {
                 Ok(format!("{pool} 设置已保存"))
             }),
             Action::Restore(file) => self.restore_backup(file),
+            Action::SaveScheme { pool, criteria } => self.quick(move |conn, actor| {
+                ops::scoring::replace_scheme(conn, actor, &pool, &criteria)?;
+                Ok(text::scheme_saved(&pool.to_string(), criteria.len()))
+            }),
             Action::LoadAudit(filter) => {
                 let Some(conn) = self.conn.as_ref() else {
                     return;
@@ -975,7 +998,7 @@ impl JudgeDeskApp {
         self.job = Some(std::thread::spawn(move || {
             drop(conn);
             let restored = ops::backup::restore(&db, &file, &actor);
-            let reopened = crate::store::open(&db).map_err(OpsError::from);
+            let reopened = ops::setup::open_or_create(&db);
             let message = match (&restored, &reopened) {
                 (Ok(r), Ok(_)) => Ok(text::restored(
                     &file.display().to_string(),
@@ -1057,6 +1080,24 @@ impl JudgeDeskApp {
     }
 
     // ---- drawing ------------------------------------------------------------------------
+
+    /// Reloads when another process (a command-line import, `score set`) wrote to the file.
+    /// One cheap PRAGMA every two seconds, never while the database is lent to the worker.
+    fn notice_outside_changes(&mut self, ui: &egui::Ui) {
+        if self.session.is_none() || self.data_checked.elapsed() < self.outside_every {
+            return;
+        }
+        let Some(conn) = self.conn.as_ref() else {
+            return;
+        };
+        self.data_checked = Instant::now();
+        let now = ops::setup::outside_version(conn);
+        if now.is_some() && self.data_version.is_some() && now != self.data_version {
+            self.reload_later();
+        }
+        self.data_version = now.or(self.data_version);
+        ui.ctx().request_repaint_after(self.outside_every);
+    }
 
     fn track_idle(&mut self, ui: &egui::Ui) {
         let active =
@@ -1172,6 +1213,7 @@ impl JudgeDeskApp {
             venue_style(ui.ctx());
         }
         self.poll_job();
+        self.notice_outside_changes(ui);
         self.track_idle(ui);
         self.top_bar_ui(ui);
         self.status_bar_ui(ui);

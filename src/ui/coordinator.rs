@@ -6,7 +6,10 @@ use super::app::Action;
 use super::chief::dialog_buttons;
 use super::text;
 use crate::core::date::Date;
-use crate::core::model::{PoolKey, PoolSettings, PoolState, Role, Status, TieBreaker};
+use crate::core::model::{
+    Criterion, Dimension, Kind, PoolKey, PoolSettings, PoolState, Role, Stage, Status, TieBreaker,
+};
+use crate::core::score::Hundredths;
 use crate::ops::admin::ContestantEdit;
 use crate::ops::draw::mask_id_number;
 use crate::ops::results::PoolResults;
@@ -68,7 +71,84 @@ pub struct CoordinatorScreen {
     venue: Option<i64>,
     settings: PoolSettings,
     end_date: String,
+    end_time: String,
     settings_error: Option<String>,
+    // scheme editor of the selected pool
+    scheme: Vec<SchemeRow>,
+    scheme_error: Option<String>,
+    /// A row was just added: show it and put the cursor in its name.
+    focus_new_row: bool,
+}
+
+/// One criterion as typed in the scheme editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemeRow {
+    pub code: String,
+    pub name: String,
+    pub max: String,
+    pub step: String,
+    pub stage: Stage,
+    pub dimension: Dimension,
+    pub kind: Kind,
+}
+
+impl SchemeRow {
+    fn of(c: &Criterion) -> SchemeRow {
+        SchemeRow {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            max: c.max.to_short(),
+            step: c.step.to_short(),
+            stage: c.stage,
+            dimension: c.dimension,
+            kind: c.kind,
+        }
+    }
+
+    fn blank(n: usize) -> SchemeRow {
+        SchemeRow {
+            code: format!("C{n:02}"),
+            name: String::new(),
+            max: String::new(),
+            step: "0.5".into(),
+            stage: Stage::Process,
+            dimension: Dimension::Ability,
+            kind: Kind::Judgement,
+        }
+    }
+}
+
+/// The typed rows as criteria, or every field that is not a number (row and column named).
+pub fn parse_scheme(rows: &[SchemeRow]) -> Result<Vec<Criterion>, String> {
+    let mut problems = Vec::new();
+    let mut criteria = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let number = |field: &str, typed: &str, problems: &mut Vec<String>| {
+            Hundredths::parse(typed)
+                .map_err(|e| {
+                    problems.push(text::scheme_field_problem(i + 1, field, &e.to_string()))
+                })
+                .ok()
+        };
+        let max = number(text::SCHEME_COLS[2], &row.max, &mut problems);
+        let step = number(text::SCHEME_COLS[3], &row.step, &mut problems);
+        if let (Some(max), Some(step)) = (max, step) {
+            criteria.push(Criterion {
+                code: row.code.trim().to_string(),
+                name: row.name.trim().to_string(),
+                max,
+                step,
+                stage: row.stage,
+                dimension: row.dimension,
+                kind: row.kind,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(criteria)
+    } else {
+        Err(problems.join("；"))
+    }
 }
 
 impl CoordinatorScreen {
@@ -105,7 +185,10 @@ impl CoordinatorScreen {
             self.venue = pool.info.venue.as_ref().map(|v| v.id);
             self.settings = pool.info.settings.clone();
             self.end_date = pool.info.settings.end_date.to_string();
+            self.end_time = pool.info.settings.end_time.clone().unwrap_or_default();
             self.settings_error = None;
+            self.scheme = pool.sheet.criteria.iter().map(SchemeRow::of).collect();
+            self.scheme_error = None;
         }
     }
 
@@ -708,11 +791,23 @@ impl CoordinatorScreen {
                     )
                     .labelled_by(label.id);
                     ui.end_row();
-                    ui.label(text::THEORY_WEIGHT);
+                    let label = ui.label(text::END_TIME);
+                    ui.horizontal(|ui| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.end_time)
+                                .hint_text(text::TIME_FORMAT_HINT)
+                                .desired_width(80.0),
+                        )
+                        .labelled_by(label.id);
+                        ui.weak(text::END_TIME_HINT);
+                    });
+                    ui.end_row();
+                    let label = ui.label(text::THEORY_WEIGHT);
                     ui.horizontal(|ui| {
                         ui.add(
                             egui::DragValue::new(&mut self.settings.theory_weight).range(0..=100),
-                        );
+                        )
+                        .labelled_by(label.id);
                         ui.label(format!(
                             "{} {}%",
                             text::COL_PRACTICAL,
@@ -745,9 +840,15 @@ impl CoordinatorScreen {
                     ui.end_row();
                 });
             if ui.button(text::SAVE).clicked() {
+                let time = self.end_time.trim();
                 match Date::parse(self.end_date.trim()) {
+                    None => self.settings_error = Some(text::BAD_DATE.to_string()),
+                    Some(_) if !time.is_empty() && !valid_time(time) => {
+                        self.settings_error = Some(text::BAD_TIME.to_string())
+                    }
                     Some(date) => {
                         self.settings.end_date = date;
+                        self.settings.end_time = (!time.is_empty()).then(|| time.to_string());
                         self.settings_error = None;
                         actions.push(Action::SaveSettings {
                             pool: pool.info.key.clone(),
@@ -755,7 +856,6 @@ impl CoordinatorScreen {
                             settings: self.settings.clone(),
                         });
                     }
-                    None => self.settings_error = Some(text::BAD_DATE.to_string()),
                 }
             }
         });
@@ -763,42 +863,134 @@ impl CoordinatorScreen {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
         ui.separator();
-        ui.heading(text::SCHEME);
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-        let criteria = &pool.sheet.criteria;
-        TableBuilder::new(ui)
-            .id_salt("scheme_table")
-            .striped(true)
-            .column(Column::exact(60.0))
-            .column(Column::initial(220.0))
-            .column(Column::exact(50.0))
-            .column(Column::exact(50.0))
-            .column(Column::initial(160.0))
-            .column(Column::remainder())
-            .header(row_height, |mut h| {
-                for t in text::SCHEME_COLS {
-                    h.col(|ui| {
-                        ui.strong(t);
+        if editable {
+            self.scheme_editor_ui(ui, pool, busy, actions);
+        } else {
+            scheme_table_ui(ui, &pool.sheet.criteria);
+        }
+    }
+
+    /// The pool's criteria as editable rows: add, remove, change; saved as one scheme (checked
+    /// by the same rules as `import scheme`: maxima add up to 100, steps divide maxima, …).
+    fn scheme_editor_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        pool: &PoolResults,
+        busy: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        let total: i64 = self
+            .scheme
+            .iter()
+            .filter_map(|r| Hundredths::parse(&r.max).ok())
+            .map(|h| h.0)
+            .sum();
+        ui.horizontal(|ui| {
+            ui.heading(text::SCHEME);
+            ui.separator();
+            let line = text::scheme_total(&Hundredths(total).to_short());
+            if total == 10_000 {
+                ui.label(line);
+            } else {
+                ui.colored_label(ui.visuals().warn_fg_color, line);
+            }
+        });
+        let mut remove = None;
+        egui::ScrollArea::vertical()
+            .id_salt("scheme_editor")
+            .max_height(ui.available_height() - 70.0)
+            .show(ui, |ui| {
+                egui::Grid::new("scheme_rows")
+                    .striped(true)
+                    .num_columns(8)
+                    .spacing([8.0, 4.0])
+                    .show(ui, |ui| {
+                        for t in text::SCHEME_EDIT_COLS {
+                            ui.strong(t);
+                        }
+                        ui.end_row();
+                        let rows = self.scheme.len();
+                        for (i, row) in self.scheme.iter_mut().enumerate() {
+                            let cols = text::SCHEME_EDIT_COLS;
+                            let r = ui
+                                .add(egui::TextEdit::singleline(&mut row.code).desired_width(56.0));
+                            named(&r, i, cols[0]);
+                            let r = ui.add(
+                                egui::TextEdit::singleline(&mut row.name)
+                                    .desired_width(220.0)
+                                    .hint_text(text::CRITERION_NAME_HINT),
+                            );
+                            named(&r, i, cols[1]);
+                            if self.focus_new_row && i + 1 == rows {
+                                r.scroll_to_me(None);
+                                r.request_focus();
+                                self.focus_new_row = false;
+                            }
+                            let r = ui.add(
+                                egui::TextEdit::singleline(&mut row.max)
+                                    .desired_width(50.0)
+                                    .hint_text(text::CRITERION_MAX_HINT),
+                            );
+                            named(&r, i, cols[2]);
+                            let r = ui
+                                .add(egui::TextEdit::singleline(&mut row.step).desired_width(50.0));
+                            named(&r, i, cols[3]);
+                            let r =
+                                choice(ui, ("stage", i), &mut row.stage, Stage::ALL, Stage::label);
+                            named(&r, i, cols[4]);
+                            let r = choice(
+                                ui,
+                                ("dimension", i),
+                                &mut row.dimension,
+                                Dimension::ALL,
+                                Dimension::label,
+                            );
+                            named(&r, i, cols[5]);
+                            let r = choice(ui, ("kind", i), &mut row.kind, Kind::ALL, Kind::label);
+                            named(&r, i, cols[6]);
+                            if ui
+                                .small_button(text::REMOVE_ROW)
+                                .on_hover_text(text::REMOVE_ROW_HINT)
+                                .clicked()
+                            {
+                                remove = Some(i);
+                            }
+                            ui.end_row();
+                        }
                     });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, criteria.len(), |mut row| {
-                    let c = &criteria[row.index()];
-                    for cell in [
-                        c.code.clone(),
-                        c.name.clone(),
-                        c.max.to_short(),
-                        c.step.to_short(),
-                        format!("{}/{}", c.stage.label(), c.dimension.label()),
-                        c.kind.label().to_string(),
-                    ] {
-                        row.col(|ui| {
-                            ui.label(cell);
+            });
+        if let Some(i) = remove {
+            self.scheme.remove(i);
+        }
+        ui.horizontal(|ui| {
+            if ui.button(text::ADD_CRITERION).clicked() {
+                let n = self.scheme.len() + 1;
+                self.scheme.push(SchemeRow::blank(n));
+                self.focus_new_row = true;
+            }
+            if ui
+                .add_enabled(!busy, egui::Button::new(text::SAVE_SCHEME))
+                .clicked()
+            {
+                match parse_scheme(&self.scheme) {
+                    Ok(criteria) => {
+                        self.scheme_error = None;
+                        actions.push(Action::SaveScheme {
+                            pool: pool.info.key.clone(),
+                            criteria,
                         });
                     }
-                });
-            });
+                    Err(e) => self.scheme_error = Some(e),
+                }
+            }
+            if ui.button(text::UNDO_SCHEME).clicked() {
+                self.scheme = pool.sheet.criteria.iter().map(SchemeRow::of).collect();
+                self.scheme_error = None;
+            }
+        });
+        if let Some(e) = &self.scheme_error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
     }
 
     // ---- dialogs ------------------------------------------------------------------------
@@ -905,5 +1097,106 @@ impl CoordinatorScreen {
         if keep {
             self.dialog = Some(dialog);
         }
+    }
+}
+
+/// `HH:MM` on a 24-hour clock.
+fn valid_time(text: &str) -> bool {
+    let Some((h, m)) = text.split_once(':') else {
+        return false;
+    };
+    let two = |t: &str| t.len() == 2 && t.chars().all(|c| c.is_ascii_digit());
+    two(h) && two(m) && h < "24" && m < "60"
+}
+
+/// A drop-down of a closed set of labelled values.
+fn choice<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    value: &mut T,
+    all: &[T],
+    label: fn(T) -> &'static str,
+) -> egui::Response {
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(label(*value))
+        .width(84.0)
+        .show_ui(ui, |ui| {
+            for &v in all {
+                ui.selectable_value(value, v, label(v));
+            }
+        })
+        .response
+}
+
+/// Names a field of the scheme editor for screen readers: `第 2 项 满分`.
+fn named(response: &egui::Response, row: usize, column: &str) {
+    let name = text::scheme_cell_name(row + 1, column);
+    response
+        .ctx
+        .accesskit_node_builder(response.id, |node| node.set_label(name));
+}
+
+/// A pool's criteria, read only (scoring has started).
+fn scheme_table_ui(ui: &mut egui::Ui, criteria: &[Criterion]) {
+    ui.heading(text::SCHEME);
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    TableBuilder::new(ui)
+        .id_salt("scheme_table")
+        .striped(true)
+        .column(Column::exact(60.0))
+        .column(Column::initial(220.0))
+        .column(Column::exact(50.0))
+        .column(Column::exact(50.0))
+        .column(Column::initial(160.0))
+        .column(Column::remainder())
+        .header(row_height, |mut h| {
+            for t in text::SCHEME_COLS {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(row_height, criteria.len(), |mut row| {
+                let c = &criteria[row.index()];
+                for cell in [
+                    c.code.clone(),
+                    c.name.clone(),
+                    c.max.to_short(),
+                    c.step.to_short(),
+                    format!("{}/{}", c.stage.label(), c.dimension.label()),
+                    c.kind.label().to_string(),
+                ] {
+                    row.col(|ui| {
+                        ui.label(cell);
+                    });
+                }
+            });
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_scheme_names_the_row_and_column_of_every_bad_number() {
+        let mut rows = vec![SchemeRow::blank(1), SchemeRow::blank(2)];
+        rows[0].max = "60".into();
+        rows[1].max = "四十".into();
+        rows[1].step = "0.5".into();
+        let e = parse_scheme(&rows).err().unwrap_or_default();
+        assert!(e.contains("第 2 行") && e.contains("满分"), "{e}");
+        rows[1].max = "４０".into();
+        let criteria = parse_scheme(&rows).unwrap_or_default();
+        assert_eq!(criteria.len(), 2);
+        assert_eq!(criteria[1].max, Hundredths(4000));
+    }
+
+    #[test]
+    fn end_times_are_24_hour_clock_times() {
+        assert!(valid_time("16:30") && valid_time("00:00") && valid_time("23:59"));
+        assert!(!valid_time("24:00") && !valid_time("9:30") && !valid_time("16:60"));
+        assert!(!valid_time("1630") && !valid_time("16：30"));
     }
 }

@@ -73,8 +73,10 @@ impl SupervisorScreen {
                 actions.push(Action::Finalize(key.clone()));
             }
         });
-        if let Some(at) = workflow::published_at(&flow.events) {
-            ui.label(text::appeal_deadline(&at));
+        if let Some(deadline) = workflow::appeal_deadline(&pool.info.settings, &flow.events) {
+            ui.label(text::appeal_deadline(
+                &deadline.format("%Y-%m-%d %H:%M").to_string(),
+            ));
         }
         ui.separator();
         ui.heading(text::APPEALS);

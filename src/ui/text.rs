@@ -203,7 +203,7 @@ pub const CLOSE_APPEAL: &str = "结束申诉";
 pub const NO_APPEALS: &str = "暂无申诉";
 pub const PUBLISHED_AT: &str = "公示时间";
 pub fn appeal_deadline(at: &str) -> String {
-    format!("申诉期限：公示后 2 小时（公示于 {at}）")
+    format!("申诉期限：比赛结束后 2 小时内（截至 {at}）")
 }
 pub fn appeal_title(id: i64, unit: &str, leader: &str) -> String {
     format!("申诉 #{id} · {unit} · 领队 {leader}")
@@ -256,6 +256,25 @@ pub const TIE_BREAKERS: &str = "并列区分顺序";
 pub const MOVE_UP: &str = "上移";
 pub const SCHEME: &str = "评分方案";
 pub const SCHEME_COLS: [&str; 6] = ["编号", "名称", "满分", "步长", "阶段/维度", "方式"];
+pub const SCHEME_EDIT_COLS: [&str; 8] =
+    ["编号", "名称", "满分", "步长", "阶段", "维度", "方式", ""];
+pub const ADD_CRITERION: &str = "+ 增加评分项";
+pub const SAVE_SCHEME: &str = "保存评分方案";
+pub const CRITERION_NAME_HINT: &str = "评分项名称";
+pub const CRITERION_MAX_HINT: &str = "满分";
+pub const UNDO_SCHEME: &str = "放弃修改";
+pub const REMOVE_ROW: &str = "×";
+pub const REMOVE_ROW_HINT: &str = "删除该评分项";
+pub const END_TIME: &str = "比赛结束时间";
+pub const TIME_FORMAT_HINT: &str = "16:30";
+pub const END_TIME_HINT: &str = "申诉须在结束后 2 小时内提出；不填则以裁判长锁定成绩的时间为准";
+pub const BAD_TIME: &str = "结束时间应写作 16:30（24 小时制）";
+pub fn scheme_total(total: &str) -> String {
+    format!("满分合计 {total} / 100")
+}
+pub fn scheme_field_problem(row: usize, field: &str, reason: &str) -> String {
+    format!("第 {row} 行“{field}”：{reason}")
+}
 pub const NO_VENUE: &str = "（未定）";
 pub const DATE_FORMAT_HINT: &str = "2023-11-15";
 pub const BAD_DATE: &str = "日期应写作 2023-11-15";
@@ -424,4 +443,12 @@ pub fn restored(file: &str, aside: Option<&str>) -> String {
         Some(aside) => format!("已从 {file} 恢复，原数据库另存为 {aside}。请重新登录"),
         None => format!("已从 {file} 恢复。请重新登录"),
     }
+}
+
+pub fn scheme_saved(pool: &str, n: usize) -> String {
+    format!("{pool} 评分方案已保存：{n} 个评分项")
+}
+
+pub fn scheme_cell_name(row: usize, column: &str) -> String {
+    format!("第 {row} 项 {column}")
 }
