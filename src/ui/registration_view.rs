@@ -348,7 +348,6 @@ impl RegistrationScreen {
             ui.label(text::NO_FILES);
         } else {
             let mut remove = None;
-            let mut clear = false;
             egui::ScrollArea::vertical()
                 .id_salt("registration_files")
                 .max_height(96.0)
@@ -367,16 +366,6 @@ impl RegistrationScreen {
                 });
             if let Some(index) = remove {
                 self.remove_file(index);
-            }
-            ui.horizontal(|ui| {
-                if ui.small_button(text::CLEAR_FILES).clicked() {
-                    clear = true;
-                }
-            });
-            if clear {
-                self.files.clear();
-                self.preview = None;
-                self.preview_wanted = false;
             }
         }
 
@@ -401,9 +390,14 @@ impl RegistrationScreen {
             {
                 self.start_import(cx, options);
             }
+            if !self.files.is_empty() && ui.button(text::CLEAR_FILES).clicked() {
+                self.files.clear();
+                self.preview = None;
+                self.preview_wanted = false;
+            }
             match &ready {
                 Ok(_) => ui.label(text::READY_TO_IMPORT),
-                Err(why) if self.files.is_empty() => ui.weak(*why),
+                Err(why) if self.files.is_empty() || self.imported.is_some() => ui.weak(*why),
                 Err(why) => ui.colored_label(ui.visuals().warn_fg_color, *why),
             };
         });
@@ -442,12 +436,16 @@ impl RegistrationScreen {
                     ));
                 });
                 over_quota_ui(ui, preview, &mut self.reasons);
-                let problems: Vec<Problem> = preview
+                let mut problems: Vec<Problem> = preview
                     .errors
                     .iter()
                     .chain(&report.problems)
                     .cloned()
                     .collect();
+                problems.sort_by(|a, b| {
+                    (a.severity, &a.file, &a.sheet, a.row)
+                        .cmp(&(b.severity, &b.file, &b.sheet, b.row))
+                });
                 if problems.is_empty() {
                     ui.label(text::NO_PROBLEMS);
                 } else {
@@ -491,7 +489,7 @@ impl RegistrationScreen {
         if tables.iter().all(|t| t.rows.is_empty()) {
             ui.label(text::NO_LOGISTICS);
         }
-        egui::ScrollArea::vertical()
+        egui::ScrollArea::both()
             .id_salt("logistics_tables")
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -579,7 +577,6 @@ fn over_quota_ui(ui: &mut egui::Ui, preview: &Preview, reasons: &mut BTreeMap<St
     }
     ui.add_space(6.0);
     ui.colored_label(ui.visuals().warn_fg_color, text::OVER_QUOTA_TITLE);
-    ui.weak(text::NEED_REASONS);
     egui::Grid::new("over_quota")
         .striped(true)
         .num_columns(5)
@@ -710,12 +707,8 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
         .striped(true)
         .vscroll(false)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-    for (i, _) in table.columns.iter().enumerate() {
-        builder = if i + 1 == columns {
-            builder.column(Column::remainder().at_least(80.0).clip(true))
-        } else {
-            builder.column(Column::auto().at_least(70.0).clip(true))
-        };
+    for _ in &table.columns {
+        builder = builder.column(Column::auto().at_least(60.0));
     }
     builder
         .header(line, |mut h| {
@@ -737,6 +730,9 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
                 }
             });
         });
+    if table.rows.is_empty() {
+        ui.weak(text::EMPTY_TABLE);
+    }
     for line in &table.closing {
         ui.weak(line);
     }

@@ -346,6 +346,7 @@ pub const ROSTER_FILE: &str = "选手名单";
 pub const FULL_ID_FILE: &str = "完整身份证号";
 pub const ALL_POOLS: &str = "全部赛项组别";
 pub const LOAD_LOGISTICS: &str = "刷新汇总";
+pub const EMPTY_TABLE: &str = "（暂无）";
 pub const NO_LOGISTICS: &str = "还没有单位回执（导入报名表后在此汇总）";
 pub const EXPORT_XLSX: &str = "导出 Excel";
 pub const EXPORT_PDF: &str = "导出 PDF";
