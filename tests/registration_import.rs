@@ -1,6 +1,8 @@
 //! Registration import through the real database: CSV in three encodings, XLSX with numbers, merged cells and formulas, and refusals that change nothing.
 
-use judgedesk::ops::registration::{ImportOptions, ImportReport, import_registration};
+use judgedesk::ops::registration::{
+    ImportOptions, ImportReport, import_registration, preview_registration,
+};
 use judgedesk::ops::{Actor, OpsError};
 use judgedesk::store::people;
 use rusqlite::Connection;
@@ -370,6 +372,57 @@ fn third_contestant_needs_an_override_which_is_audited() -> TestResult {
     // The recorded override carries over when the same file comes again.
     let again = f.import(&[path], &ImportOptions::default())?;
     assert_eq!(again.unchanged, 3);
+    Ok(())
+}
+
+#[test]
+fn preview_names_who_an_override_would_admit_and_writes_nothing() -> TestResult {
+    let f = Fixture::new()?;
+    let third = id("19920303", 125);
+    let csv = roster(&[
+        staff_row("某公司", "甲一", "男", &id("19900101", 123)),
+        staff_row("某公司", "乙二", "女", &id("19910202", 124)),
+        staff_row("某公司", "丙三", "男", &third),
+        staff_row("另一公司", "丁四", "男", "110"),
+    ]);
+    let path = f.write("预检.csv", csv.as_bytes())?;
+    let before = f.snapshot()?;
+    let preview = preview_registration(
+        &f.conn,
+        std::slice::from_ref(&path),
+        &ImportOptions::default(),
+    )?;
+    assert_eq!(f.snapshot()?, before);
+    assert_eq!(preview.over_quota.len(), 1);
+    let over = &preview.over_quota[0];
+    assert_eq!(
+        (over.name.as_str(), over.id_number.as_str()),
+        ("丙三", third.as_str())
+    );
+    assert!(!over.masked_id.contains("19920303"), "{over:?}");
+    assert!(preview.errors.contains(&over.problem));
+    // The short ID number blocks whatever the overrides say.
+    let blocking: Vec<String> = preview.blocking().map(ToString::to_string).collect();
+    assert!(!blocking.is_empty());
+    assert!(
+        blocking.iter().all(|p| p.starts_with("预检.csv:5: error:")),
+        "{blocking:?}"
+    );
+
+    let csv = roster(&[
+        staff_row("某公司", "甲一", "男", &id("19900101", 123)),
+        staff_row("某公司", "乙二", "女", &id("19910202", 124)),
+        staff_row("某公司", "丙三", "男", &third),
+    ]);
+    let path = f.write("预检.csv", csv.as_bytes())?;
+    let options = ImportOptions {
+        dry_run: true,
+        quota_overrides: vec![(third.clone(), "东道主单位".into())],
+    };
+    let preview = preview_registration(&f.conn, std::slice::from_ref(&path), &options)?;
+    assert_eq!((preview.errors.len(), preview.over_quota.len()), (0, 0));
+    assert_eq!(preview.report.added, 3);
+    assert_eq!(f.snapshot()?, before);
     Ok(())
 }
 

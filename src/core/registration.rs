@@ -80,6 +80,9 @@ impl Registrant {
 pub struct BatchCheck {
     pub problems: Vec<Problem>,
     pub overridden: Vec<usize>,
+    /// Batch rows over the quota with no override, each with the error it caused (also in
+    /// `problems`): an override with a reason would admit them.
+    pub needs_override: Vec<(usize, Problem)>,
 }
 
 /// Checks a batch of new rows against the rules and against the contestants already stored.
@@ -150,7 +153,12 @@ pub fn check_batch(
         *count += 1;
         if *count > UNIT_QUOTA {
             let pool = person.pool_title();
-            match person.quota_override.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            match person
+                .quota_override
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+            {
                 Some(reason) => {
                     check.overridden.push(index);
                     check.problems.push(place.warning(
@@ -158,13 +166,17 @@ pub fn check_batch(
                         format!("“{}”在{pool}的第 {count} 名选手超出每单位 {UNIT_QUOTA} 名的名额，按特批理由“{reason}”接受", person.unit),
                     ));
                 }
-                None => check.problems.push(place.error(
-                    "单位",
-                    format!(
-                        "“{}”在{pool}已推荐 {UNIT_QUOTA} 名选手，第 {count} 名超出名额；确需参赛须特批并注明理由",
-                        person.unit
-                    ),
-                )),
+                None => {
+                    let problem = place.error(
+                        "单位",
+                        format!(
+                            "“{}”在{pool}已推荐 {UNIT_QUOTA} 名选手，第 {count} 名超出名额；确需参赛须特批并注明理由",
+                            person.unit
+                        ),
+                    );
+                    check.needs_override.push((index, problem.clone()));
+                    check.problems.push(problem);
+                }
             }
         }
         if let Some(key) = department_key(person) {
@@ -512,6 +524,23 @@ mod tests {
                 "名册.csv:4: error: 单位: “甲单位”在电子商务运营（职工组）已推荐 2 名选手，第 3 名超出名额；确需参赛须特批并注明理由"
             ]
         );
+    }
+
+    #[test]
+    fn third_contestant_without_override_is_named_as_needing_one() {
+        let result = check_batch(
+            &rows(vec![
+                staff("1", "甲单位"),
+                staff("2", "甲单位"),
+                staff("3", "甲单位"),
+            ]),
+            &[],
+            &no_missing,
+        );
+        assert_eq!(result.needs_override.len(), 1);
+        assert_eq!(result.needs_override[0].0, 2);
+        assert_eq!(result.problems, vec![result.needs_override[0].1.clone()]);
+        assert!(result.overridden.is_empty());
     }
 
     #[test]

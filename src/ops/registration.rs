@@ -47,16 +47,57 @@ struct FileForms {
     form_rows: Vec<(Place, &'static str, usize)>,
 }
 
-/// Imports registration files (the official form, or the flat roster and unit rows; CSV or XLSX),
-/// telling form from flat table by content. Any error refuses the
-/// whole import with every problem found; otherwise contestants are added or updated (matched
-/// by ID number) and the unit rows stored, with one audit row per file.
-pub fn import_registration(
-    conn: &Connection,
-    paths: &[PathBuf],
-    actor: &Actor,
-    options: &ImportOptions,
-) -> Result<ImportReport> {
+/// A contestant over their unit's quota who has no override yet: the ID number an override
+/// names (never shown on a screen; see `masked_id`), who and where, and the error they cause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverQuota {
+    pub id_number: String,
+    pub masked_id: String,
+    pub name: String,
+    pub unit: String,
+    pub pool: String,
+    pub problem: Problem,
+}
+
+/// What an import would do, errors and all: the preview the window shows before importing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Preview {
+    /// Counts, warnings and changes as the import would report them.
+    pub report: ImportReport,
+    /// Every error (the import is refused while there is one), the quota errors included.
+    pub errors: Vec<Problem>,
+    /// The contestants an override with a reason would admit; their errors are in `errors`.
+    pub over_quota: Vec<OverQuota>,
+}
+
+impl Preview {
+    /// The errors no quota override can resolve.
+    pub fn blocking(&self) -> impl Iterator<Item = &Problem> {
+        self.errors
+            .iter()
+            .filter(|p| !self.over_quota.iter().any(|o| &o.problem == *p))
+    }
+}
+
+/// Every file read and checked against the rules and the stored contestants.
+struct Checked {
+    files: Vec<FileForms>,
+    entries: Vec<RosterEntry>,
+    problems: Vec<Problem>,
+    over_quota: Vec<OverQuota>,
+    stored: Vec<Contestant>,
+    refs: Vec<PoolRef>,
+}
+
+/// The outcome of an import before it is written: the report, its counts per file (added,
+/// updated, unchanged), and the entries to write (by index).
+struct Tally {
+    report: ImportReport,
+    per_file: HashMap<String, [usize; 3]>,
+    to_write: Vec<usize>,
+}
+
+fn check(conn: &Connection, paths: &[PathBuf], options: &ImportOptions) -> Result<Checked> {
     let info = competition::competition(conn)?;
     let pools = competition::pools(conn)?;
     let refs: Vec<PoolRef> = pools
@@ -128,6 +169,20 @@ pub fn import_registration(
             entry.record.quota_override = None;
         }
     }
+    let over_quota = check
+        .needs_override
+        .iter()
+        .filter_map(|(index, problem)| {
+            entries.get(*index).map(|e| OverQuota {
+                id_number: e.record.id_number.clone(),
+                masked_id: idcard::mask(&e.record.id_number),
+                name: e.record.name.clone(),
+                unit: e.record.unit.clone(),
+                pool: format!("{}（{}）", e.pool.event_name, e.pool.key.group.label()),
+                problem: problem.clone(),
+            })
+        })
+        .collect();
     problems.extend(check.problems);
     for id in overrides
         .keys()
@@ -156,45 +211,109 @@ pub fn import_registration(
             .into_iter()
             .map(|p| at_field_row(p, &form_rows)),
     );
-
-    if has_errors(&problems) {
-        return Err(OpsError::Refused(problems));
-    }
-
-    let mut report = ImportReport {
+    Ok(Checked {
+        files,
+        entries,
         problems,
-        ..ImportReport::default()
+        over_quota,
+        stored,
+        refs,
+    })
+}
+
+/// Counts what an import adds, updates and leaves alone, and describes each update.
+fn tally(checked: &Checked, problems: Vec<Problem>) -> Tally {
+    let stored_by_id: HashMap<&str, &Contestant> = checked
+        .stored
+        .iter()
+        .map(|c| (c.record.id_number.as_str(), c))
+        .collect();
+    let ref_by_id: HashMap<i64, &PoolRef> = checked.refs.iter().map(|r| (r.pool_id, r)).collect();
+    let mut tally = Tally {
+        report: ImportReport {
+            problems,
+            ..ImportReport::default()
+        },
+        per_file: HashMap::new(),
+        to_write: Vec::new(),
     };
-    let mut per_file: HashMap<&str, [usize; 3]> = HashMap::new();
-    let mut to_write: Vec<&RosterEntry> = Vec::new();
-    for entry in &entries {
-        let counts = per_file.entry(entry.place.file.as_str()).or_default();
+    for (index, entry) in checked.entries.iter().enumerate() {
+        let counts = tally.per_file.entry(entry.place.file.clone()).or_default();
         match stored_by_id.get(entry.record.id_number.as_str()) {
             None => {
-                report.added += 1;
+                tally.report.added += 1;
                 counts[0] += 1;
-                to_write.push(entry);
+                tally.to_write.push(index);
             }
             Some(old) if same_registration(&old.record, &entry.record) => {
-                report.unchanged += 1;
+                tally.report.unchanged += 1;
                 counts[2] += 1;
             }
             Some(old) => {
-                report.updated += 1;
+                tally.report.updated += 1;
                 counts[1] += 1;
-                report
+                tally
+                    .report
                     .changes
                     .push(describe_changes(&old.record, &entry.record, &ref_by_id));
-                to_write.push(entry);
+                tally.to_write.push(index);
             }
         }
     }
+    tally
+}
+
+/// What importing `paths` with `options` would do, without writing anything: counts, changes
+/// and warnings, and every error (with the over-quota contestants an override would admit)
+/// instead of a refusal.
+pub fn preview_registration(
+    conn: &Connection,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+) -> Result<Preview> {
+    let mut checked = check(conn, paths, options)?;
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = std::mem::take(&mut checked.problems)
+        .into_iter()
+        .partition(Problem::is_error);
+    let tally = tally(&checked, warnings);
+    Ok(Preview {
+        report: tally.report,
+        errors,
+        over_quota: checked.over_quota,
+    })
+}
+
+/// Imports registration files (the official form, or the flat roster and unit rows; CSV or XLSX),
+/// telling form from flat table by content. Any error refuses the
+/// whole import with every problem found; otherwise contestants are added or updated (matched
+/// by ID number) and the unit rows stored, with one audit row per file.
+pub fn import_registration(
+    conn: &Connection,
+    paths: &[PathBuf],
+    actor: &Actor,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let mut checked = check(conn, paths, options)?;
+    if has_errors(&checked.problems) {
+        return Err(OpsError::Refused(checked.problems));
+    }
+    let problems = std::mem::take(&mut checked.problems);
+    let Tally {
+        report,
+        per_file,
+        to_write,
+    } = tally(&checked, problems);
     if options.dry_run {
         return Ok(report);
     }
 
+    let stored_by_id: HashMap<&str, &Contestant> = checked
+        .stored
+        .iter()
+        .map(|c| (c.record.id_number.as_str(), c))
+        .collect();
     let tx = conn.unchecked_transaction()?;
-    for entry in &to_write {
+    for entry in to_write.iter().filter_map(|&i| checked.entries.get(i)) {
         let (contestant_id, _) = people::upsert_contestant(&tx, &entry.record)?;
         let stored_override = stored_by_id
             .get(entry.record.id_number.as_str())
@@ -221,7 +340,7 @@ pub fn import_registration(
             )?;
         }
     }
-    for file in &files {
+    for file in &checked.files {
         for (_, form) in &file.unit_forms {
             units::upsert_unit_form(&tx, form, &file.file)?;
         }

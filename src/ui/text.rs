@@ -452,3 +452,84 @@ pub fn scheme_saved(pool: &str, n: usize) -> String {
 pub fn scheme_cell_name(row: usize, column: &str) -> String {
     format!("第 {row} 项 {column}")
 }
+
+// ---- registration, logistics, roster ----------------------------------------------------
+pub const REG_TAB_IMPORT: &str = "导入报名表";
+pub const REG_TAB_LOGISTICS: &str = "住宿与接站";
+pub const REG_TAB_ROSTER: &str = "名单导出";
+pub const CHOOSE_FORMS: &str = "选择报名表文件…";
+pub const CHOOSE_FORMS_TITLE: &str = "选择要导入的报名表（可多选）";
+pub const FILE_PATH_HINT: &str = "或输入文件路径";
+pub const ADD_FILE: &str = "添加";
+pub const WRITE_TEMPLATE: &str = "下载报名表模板…";
+pub const DROP_HINT: &str =
+    "可以一次选择多个报名表，也可以把文件拖到窗口上。报名表与选手名册（CSV/XLSX）均可。";
+pub const NO_FILES: &str = "还没有选择文件";
+pub const REMOVE: &str = "×";
+pub const CLEAR_FILES: &str = "清空";
+pub const PREVIEW: &str = "预检";
+pub const IMPORT: &str = "导入";
+pub const PREVIEW_FIRST: &str = "先预检：核对将新增、更新的选手和发现的问题，确认无误后再导入";
+pub const PREVIEW_STALE: &str = "文件已变化，请重新预检";
+pub const FIX_ERRORS: &str = "有错误，修正报名表后重新预检；错误全部解决才能导入";
+pub const NEED_REASONS: &str = "超出名额的选手须逐一填写特批理由（记入操作日志）才能导入";
+pub const READY_TO_IMPORT: &str = "没有错误，可以导入；警告不影响导入";
+pub const OVER_QUOTA_TITLE: &str = "超出名额，须特批";
+pub const OVERRIDE_REASON: &str = "特批理由";
+pub const PROBLEMS_TITLE: &str = "问题";
+pub const CHANGES_TITLE: &str = "将更新的内容";
+pub const CHANGED_TITLE: &str = "已更新的内容";
+pub const COL_KIND: &str = "类别";
+pub const COL_SHEET: &str = "工作表";
+pub const COL_ROW: &str = "行";
+pub const COL_FIELD: &str = "字段";
+pub const COL_MESSAGE: &str = "说明";
+pub const NO_PROBLEMS: &str = "没有发现问题";
+pub const FILE_NOT_FOUND: &str = "找不到这个文件";
+pub const EXPORT_FOLDER: &str = "导出到文件夹";
+pub const EXPORT_DIR_NAME: &str = "报名导出";
+pub const CHOOSE_FOLDER: &str = "选择…";
+pub const CHOOSE_FOLDER_TITLE: &str = "选择导出文件夹";
+pub const OPEN_FILE: &str = "打开";
+pub const TEMPLATE_FILE: &str = "报名表模板.xlsx";
+pub const LOGISTICS_FILE: &str = "住宿与接站";
+pub const ROSTER_FILE: &str = "选手名单";
+pub const FULL_ID_FILE: &str = "完整身份证号";
+pub const ALL_POOLS: &str = "全部赛项组别";
+pub const LOAD_LOGISTICS: &str = "刷新汇总";
+pub const EMPTY_TABLE: &str = "（暂无）";
+pub const NO_LOGISTICS: &str = "还没有单位回执（导入报名表后在此汇总）";
+pub const EXPORT_XLSX: &str = "导出 Excel";
+pub const EXPORT_PDF: &str = "导出 PDF";
+pub const EXPORT_ROSTER: &str = "导出名单 Excel";
+pub const SHOW_FULL_IDS: &str = "显示完整身份证号（将记入日志）";
+pub const ROSTER_HINT: &str =
+    "每个赛项组别一张工作表，交决赛地点签到用；身份证号默认只显示前 4 位和后 4 位。";
+pub const LOGISTICS_HINT: &str = "按单位回执汇总：各决赛地点每晚的标间、单间和男女人数，按日期的抵达（航班或车次），以及人数与回执总数的核对。";
+pub fn preview_counts(added: usize, updated: usize, unchanged: usize) -> String {
+    format!("新增 {added} 人 · 更新 {updated} 人 · 不变 {unchanged} 人")
+}
+pub fn problem_counts(errors: usize, warnings: usize) -> String {
+    format!("错误 {errors} 个 · 警告 {warnings} 个")
+}
+pub fn imported(added: usize, updated: usize, unchanged: usize) -> String {
+    format!("已导入：新增 {added} 人，更新 {updated} 人，不变 {unchanged} 人")
+}
+pub fn previewed(files: usize) -> String {
+    format!("已预检 {files} 个文件，数据库未改动")
+}
+pub fn file_written(path: &str) -> String {
+    format!("已保存到 {path}")
+}
+pub fn full_ids_written(path: &str) -> String {
+    format!("已保存到 {path}（含完整身份证号，已记入操作日志，请妥善保管）")
+}
+pub fn cannot_create_folder(dir: &str, error: &str) -> String {
+    format!("无法创建文件夹 {dir}：{error}")
+}
+pub fn cannot_write(path: &str, error: &str) -> String {
+    format!("无法写入 {path}：{error}")
+}
+pub fn logistics_loaded(tables: usize) -> String {
+    format!("住宿与接站汇总已更新（{tables} 张表）")
+}
