@@ -601,3 +601,39 @@ fn the_coordinator_edits_a_pools_scheme_before_scoring_and_a_bad_one_is_refused(
         .unwrap_or(0);
     assert!(logged >= 1, "the change is in the audit log");
 }
+
+#[test]
+fn a_judge_submits_a_row_by_keyboard_alone() {
+    let path = demo_db("keys");
+    let mut h = app_on(&path);
+    sign_in(&mut h, "DS-ZG裁判1", PIN);
+    // Type a value, then Ctrl+Enter: the value is saved and the row's question opens.
+    h.event(egui::Event::Text("0.5".into()));
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label_contains("提交后不能再修改");
+    // Enter confirms.
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    let conn = open(&path);
+    let judge = judge_id(&conn, "DS-ZG裁判1");
+    let (contestant, criterion) = cell_ids(&conn, 1, "DS01");
+    assert!(judgedesk::store::workflow::is_submitted(&conn, judge, contestant).unwrap_or(false));
+    let stored = judgedesk::store::scores::current(&conn, contestant, criterion, judge)
+        .ok()
+        .flatten()
+        .map(|(_, v)| v);
+    assert_eq!(stored, Some(Hundredths(50)), "saved before the submission");
+    // Ctrl+Shift+Enter asks about the whole sheet; Esc leaves it unsubmitted.
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Enter,
+    );
+    settle(&mut h);
+    h.get_by_label_contains("整表");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    let (second, _) = cell_ids(&conn, 2, "DS01");
+    assert!(!judgedesk::store::workflow::is_submitted(&conn, judge, second).unwrap_or(true));
+}

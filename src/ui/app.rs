@@ -1121,9 +1121,11 @@ impl JudgeDeskApp {
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.strong(text::WINDOW_TITLE);
+                // Signed in, the bar holds the screens (the window's title names the app).
+                if self.session.is_none() {
+                    ui.strong(text::WINDOW_TITLE);
+                }
                 if let Some(session) = &self.session {
-                    ui.separator();
                     for &screen in Screen::for_role(session.role()) {
                         if ui
                             .selectable_label(self.screen == screen, screen.label())

@@ -333,6 +333,19 @@ impl GridScreen {
                     modifiers,
                     ..
                 } => {
+                    // Ctrl+Enter submits the row under the cursor, Ctrl+Shift+Enter the sheet;
+                    // a value being typed is saved first. The question that follows takes
+                    // Enter to confirm and Esc to cancel.
+                    if key == egui::Key::Enter && modifiers.command {
+                        if self.commit(actions) {
+                            self.confirm = Some(if modifiers.shift {
+                                Confirm::Sheet
+                            } else {
+                                Confirm::Row(self.cursor.0)
+                            });
+                        }
+                        continue;
+                    }
                     let (dr, dc) = match key {
                         egui::Key::Enter if self.move_down => (1, 0),
                         egui::Key::Enter => (0, 1),
@@ -477,7 +490,8 @@ impl GridScreen {
             ui.label(question);
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if ui.button(text::CONFIRM).clicked() {
+                let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui.button(text::CONFIRM).clicked() || enter {
                     let contestants = match confirm {
                         Confirm::Row(r) => self
                             .model

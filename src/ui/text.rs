@@ -115,7 +115,7 @@ pub const CHOOSE_POOL: &str = "请在左侧选择赛项组别";
 
 // ---- judge's grid -----------------------------------------------------------------------
 pub const NOT_DRAWN: &str = "本赛项组别尚未抽签，抽签后才能评分";
-pub const GRID_HINT: &str = "直接输入分数，回车或 Tab 保存并移动，方向键移动，Esc 取消";
+pub const GRID_HINT: &str = "直接输入分数，回车或 Tab 保存并移动，方向键移动，Esc 取消；Ctrl+回车 提交本行，Ctrl+Shift+回车 提交整表";
 pub const ENTER_MOVES: &str = "回车后";
 pub const MOVE_RIGHT: &str = "向右 →";
 pub const MOVE_DOWN: &str = "向下 ↓";
