@@ -923,12 +923,16 @@ fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done, String> {
                 &mut progress,
             )
             .map_err(error_text)?;
-            let summary = text::certificates_written(
-                choice.kind.label(),
-                report.pages,
-                report.issued,
-                report.reprinted,
-            );
+            let summary = if report.draft {
+                text::drafts_written(report.pages)
+            } else {
+                text::certificates_written(
+                    choice.kind.label(),
+                    report.pages,
+                    report.issued,
+                    report.reprinted,
+                )
+            };
             let message = format!("{}：{summary}", text::written(&out.display().to_string()));
             let written = Written {
                 path: report.path,

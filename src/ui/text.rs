@@ -361,6 +361,9 @@ pub fn preview_pages(n: usize) -> String {
 pub fn certificates_written(kind: &str, n: usize, issued: usize, reprinted: usize) -> String {
     format!("{kind} {n} 张（新发 {issued}，重印 {reprinted}）")
 }
+pub fn drafts_written(n: usize) -> String {
+    format!("{KIND_DRAFTS} {n} 张（未编号、未登记）")
+}
 pub fn confirm_void(number: &str) -> String {
     format!("作废证书 {number}？作废后该编号不再有效、不再使用；下次整批打印会为获奖者签发新编号。")
 }
