@@ -797,6 +797,19 @@ impl PrintScreen {
         }
     }
 
+    /// Does the preview's page carry a QR code (a certificate already issued)?
+    fn preview_has_qr(&self) -> bool {
+        match self.shown.as_ref().map(|s| &s.preview) {
+            Some(Ok(preview)) => preview
+                .document
+                .pages
+                .iter()
+                .flat_map(|p| p.items.iter())
+                .any(|item| matches!(item, crate::print::layout::Item::Qr { .. })),
+            _ => false,
+        }
+    }
+
     fn preview_ui(&self, ui: &mut egui::Ui, choice: &Choice) {
         let current = self.shown.as_ref().is_some_and(|s| &s.choice == choice);
         ui.horizontal(|ui| {
@@ -812,7 +825,7 @@ impl PrintScreen {
         if choice.kind.is_xlsx() {
             ui.weak(text::PREVIEW_XLSX);
         }
-        if choice.kind == Kind::Certificates {
+        if choice.kind == Kind::Certificates && !self.preview_has_qr() {
             ui.weak(text::PREVIEW_PROVISIONAL);
         }
         match self.shown.as_ref().map(|s| &s.preview) {
