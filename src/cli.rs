@@ -632,7 +632,7 @@ pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
                     println!("有效：{number} {holder}，{body}（{issued_on}）");
                     Outcome::Done
                 }
-                Ok(ops::certificates::Verification::Invalid { reason }) => {
+                Ok(ops::certificates::Verification::Invalid { reason, .. }) => {
                     Outcome::Refused(vec![format!("无效：{reason}")])
                 }
                 Err(e) => refused_lines(e)?,

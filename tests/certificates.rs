@@ -652,7 +652,7 @@ fn verification_accepts_a_registered_signature_and_rejects_tampering_and_voids()
         "遗失补发",
     ));
     match unwrap(certificates::verify(&f.conn, &payload)) {
-        Verification::Invalid { reason } => assert!(
+        Verification::Invalid { reason, .. } => assert!(
             reason.contains("作废") && reason.contains("遗失补发"),
             "{reason}"
         ),

@@ -14,6 +14,7 @@
 //! issues; restore it from a backup of the laptop.
 //! Must not import egui.
 
+use super::documents::Preview;
 use super::{Actor, OpsError, Result, results};
 use crate::core::model::{Group, PoolKey, PoolState, Prize};
 use crate::core::problem::Problem;
@@ -389,24 +390,28 @@ fn render(
     pdf::write(&doc, progress).map_err(|e| OpsError::Denied(e.to_string()))
 }
 
-/// Prints the certificates of every prize winner of the requested pools to `out`.
-///
-/// Refused, with nothing written or stored, when a pool is not final (unless `draft`), when
-/// there is no winner, when any character cannot be drawn (naming the person and the
-/// character), or when a registered certificate no longer matches the results (void it first).
-/// A first print numbers, signs and registers each certificate; later prints reuse the
-/// numbers and are logged as reprints. Drafts show provisional numbers, no QR code, and store
-/// nothing. The file is written before the register is committed.
-pub fn print_certificates(
-    conn: &Connection,
-    actor: &Actor,
-    request: &PrintRequest,
-    key_file: &Path,
-    out: &Path,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<PrintReport> {
-    let tx = conn.unchecked_transaction()?;
-    let pools = selected_pools(&tx, request.pool.as_ref())?;
+/// How a batch is gathered: issuing (new numbers signed and registered, reprints logged, in
+/// the caller's transaction) or only looking (drafts and previews: nothing is stored).
+enum Gather<'a> {
+    Issue {
+        actor: &'a Actor,
+        key_file: &'a Path,
+    },
+    Look,
+}
+
+/// The certificates of a batch in print order, with what issuing them did.
+struct Batch {
+    certificates: Vec<Certificate>,
+    numbers: Vec<String>,
+    issued: usize,
+    reprinted: usize,
+}
+
+/// The certificates `request` prints, refused as [`print_certificates`] documents. Only
+/// looking, a certificate not yet issued gets its provisional number and no QR code.
+fn gather(tx: &Connection, request: &PrintRequest, mode: Gather) -> Result<Batch> {
+    let pools = selected_pools(tx, request.pool.as_ref())?;
     if !request.draft {
         let open: Vec<String> = pools
             .iter()
@@ -415,18 +420,18 @@ pub fn print_certificates(
             .collect();
         if !open.is_empty() {
             return Err(OpsError::Denied(format!(
-                "以下赛项组别尚未定稿，不能打印正式证书（可加 --draft 打印样张）：{}",
+                "以下赛项组别尚未定稿，不能打印正式证书（可先打印样张，命令行加 --draft）：{}",
                 open.join("、")
             )));
         }
     }
-    let entries = winners(&tx, &pools)?;
+    let entries = winners(tx, &pools)?;
     if entries.is_empty() {
         return Err(OpsError::Denied(
             "所选赛项组别还没有获奖选手（成绩未完整或尚未评奖）".into(),
         ));
     }
-    let year = competition::competition(&tx)?.year;
+    let year = competition::competition(tx)?.year;
 
     // Glyphs first: nothing is numbered, signed or written while a character is missing.
     let provisional: Vec<(String, Certificate)> = entries
@@ -448,9 +453,13 @@ pub fn print_certificates(
     let mut mismatches = Vec::new();
     let mut next: std::collections::HashMap<(i64, Prize), u32> = std::collections::HashMap::new();
     let mut key: Option<SigningKey> = None;
+    let issuing = match mode {
+        Gather::Issue { actor, key_file } => Some((actor, key_file)),
+        Gather::Look => None,
+    };
     let (mut issued, mut reprinted) = (0, 0);
     for entry in &entries {
-        let existing = register::valid_for(&tx, entry.pool.id, entry.contestant_id)?;
+        let existing = register::valid_for(tx, entry.pool.id, entry.contestant_id)?;
         let same = existing
             .as_ref()
             .is_some_and(|row| row.prize == entry.prize && row.text == entry.text);
@@ -473,13 +482,13 @@ pub fn print_certificates(
         let existing = existing.filter(|_| same);
         let sequence = match next.get(&(entry.pool.id, entry.prize)) {
             Some(&s) => s,
-            None => register::next_sequence(&tx, entry.pool.id, entry.prize)?,
+            None => register::next_sequence(tx, entry.pool.id, entry.prize)?,
         };
-        match (existing, request.draft) {
-            (Some(row), draft) => {
-                if !draft {
+        match (existing, issuing) {
+            (Some(row), issuing) => {
+                if let Some(actor) = issuing.map(|(actor, _)| actor) {
                     register::log(
-                        &tx,
+                        tx,
                         row.id,
                         &actor.name,
                         LogKind::Reprint,
@@ -488,27 +497,27 @@ pub fn print_certificates(
                     )?;
                     reprinted += 1;
                 }
-                certificates.push(row_certificate(&row, !draft));
+                certificates.push(row_certificate(&row, !request.draft));
                 numbers.push(row.number);
             }
-            (None, true) => {
+            (None, None) => {
                 next.insert((entry.pool.id, entry.prize), sequence + 1);
                 let number = certificate_number(year, &entry.pool.key, entry.prize, sequence);
                 certificates.push(entry.certificate(number.clone(), None));
                 numbers.push(number);
             }
-            (None, false) => {
+            (None, Some((actor, key_file))) => {
                 next.insert((entry.pool.id, entry.prize), sequence + 1);
                 let number = certificate_number(year, &entry.pool.key, entry.prize, sequence);
                 let signing = match &key {
                     Some(k) => k,
-                    None => key.insert(signing_key(&tx, key_file)?),
+                    None => key.insert(signing_key(tx, key_file)?),
                 };
                 let signature = hex(&signing
                     .sign(&signed_message(&number, &entry.text))
                     .to_bytes());
                 let id = register::insert(
-                    &tx,
+                    tx,
                     &NewCertificate {
                         number: &number,
                         pool_id: entry.pool.id,
@@ -520,7 +529,7 @@ pub fn print_certificates(
                     },
                 )?;
                 register::log(
-                    &tx,
+                    tx,
                     id,
                     &actor.name,
                     LogKind::Issue,
@@ -537,14 +546,70 @@ pub fn print_certificates(
     if !mismatches.is_empty() {
         return Err(OpsError::Refused(mismatches));
     }
+    Ok(Batch {
+        certificates,
+        numbers,
+        issued,
+        reprinted,
+    })
+}
 
-    let offset = printer_offset(&tx, request.printer.as_deref().unwrap_or(DEFAULT_PRINTER))?;
-    let settings = Settings {
+/// The sheet, layout, offset and watermark of a batch.
+fn batch_settings(conn: &Connection, request: &PrintRequest) -> Result<Settings> {
+    let offset = printer_offset(conn, request.printer.as_deref().unwrap_or(DEFAULT_PRINTER))?;
+    Ok(Settings {
         paper: request.paper,
         layout: request.layout,
         offset,
         draft: request.draft,
+    })
+}
+
+/// The first page of what [`print_certificates`] would print for `request` and how many pages
+/// it would have, refused exactly as the print would be. Nothing is numbered, signed, stored
+/// or written: a certificate not yet issued shows its provisional number and, in place of
+/// its QR code, the draft placeholder.
+pub fn preview(conn: &Connection, request: &PrintRequest) -> Result<Preview> {
+    let batch = gather(conn, request, Gather::Look)?;
+    let settings = batch_settings(conn, request)?;
+    let first = batch.certificates.get(..1).unwrap_or_default();
+    let document =
+        layout::document(first, &settings).map_err(|e| OpsError::Denied(e.to_string()))?;
+    Ok(Preview {
+        document,
+        pages: batch.certificates.len(),
+    })
+}
+
+/// Prints the certificates of every prize winner of the requested pools to `out`.
+///
+/// Refused, with nothing written or stored, when a pool is not final (unless `draft`), when
+/// there is no winner, when any character cannot be drawn (naming the person and the
+/// character), or when a registered certificate no longer matches the results (void it first).
+/// A first print numbers, signs and registers each certificate; later prints reuse the
+/// numbers and are logged as reprints. Drafts show provisional numbers, no QR code, and store
+/// nothing. The file is written before the register is committed.
+pub fn print_certificates(
+    conn: &Connection,
+    actor: &Actor,
+    request: &PrintRequest,
+    key_file: &Path,
+    out: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<PrintReport> {
+    let tx = conn.unchecked_transaction()?;
+    let mode = if request.draft {
+        Gather::Look
+    } else {
+        Gather::Issue { actor, key_file }
     };
+    let Batch {
+        certificates,
+        numbers,
+        issued,
+        reprinted,
+    } = gather(&tx, request, mode)?;
+    let settings = batch_settings(&tx, request)?;
     let bytes = render(&certificates, &settings, progress)?;
     if !request.draft {
         let summary = format!(
@@ -723,8 +788,24 @@ pub enum Verification {
         issued_on: String,
     },
     Invalid {
+        kind: Invalidity,
         reason: String,
     },
+}
+
+/// Why a certificate's QR text does not verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Invalidity {
+    /// Not a certificate's QR text, or its signature part is damaged.
+    Malformed,
+    /// The number is not in the register.
+    Unknown,
+    /// The certificate was voided.
+    Void,
+    /// The signature does not match the registered text: forged or altered.
+    Forged,
+    /// This database has no public key to check against.
+    NoKey,
 }
 
 impl Verification {
@@ -737,43 +818,58 @@ impl Verification {
 /// and not void, and the signature must match the registered text under the competition's
 /// public key.
 pub fn verify(conn: &Connection, text: &str) -> Result<Verification> {
-    let invalid = |reason: String| Ok(Verification::Invalid { reason });
+    let invalid = |kind: Invalidity, reason: String| Ok(Verification::Invalid { kind, reason });
     let mut parts = text.trim().splitn(3, ':');
     let (Some(prefix), Some(number), Some(signature)) = (parts.next(), parts.next(), parts.next())
     else {
-        return invalid("不是证书二维码的内容（应为 JDC1:编号:签名）".into());
+        return invalid(
+            Invalidity::Malformed,
+            "不是证书二维码的内容（应为 JDC1:编号:签名）".into(),
+        );
     };
     if !prefix.eq_ignore_ascii_case(QR_PREFIX) {
-        return invalid("不是证书二维码的内容（应为 JDC1:编号:签名）".into());
+        return invalid(
+            Invalidity::Malformed,
+            "不是证书二维码的内容（应为 JDC1:编号:签名）".into(),
+        );
     }
     let Some(signature) = base32_decode(signature)
         .and_then(|b| <[u8; 64]>::try_from(b).ok())
         .map(|b| Signature::from_bytes(&b))
     else {
-        return invalid("签名部分已损坏".into());
+        return invalid(Invalidity::Malformed, "签名部分已损坏".into());
     };
     let Some(row) = register::by_number(conn, &number.to_ascii_uppercase())? else {
-        return invalid(format!("证书登记簿中没有编号 {number}"));
+        return invalid(
+            Invalidity::Unknown,
+            format!("证书登记簿中没有编号 {number}"),
+        );
     };
     if row.is_void() {
-        return invalid(format!(
-            "证书 {} 已于 {} 作废：{}",
-            row.number,
-            row.voided_at.unwrap_or_default(),
-            row.void_reason.unwrap_or_default()
-        ));
+        return invalid(
+            Invalidity::Void,
+            format!(
+                "证书 {} 已于 {} 作废：{}",
+                row.number,
+                row.voided_at.unwrap_or_default(),
+                row.void_reason.unwrap_or_default()
+            ),
+        );
     }
     let Some(public) = stored_public_key(conn)? else {
-        return invalid("本数据库没有证书公钥，无法核验".into());
+        return invalid(Invalidity::NoKey, "本数据库没有证书公钥，无法核验".into());
     };
     if public
         .verify(&signed_message(&row.number, &row.text), &signature)
         .is_err()
     {
-        return invalid(format!(
-            "证书 {} 的签名与登记内容不符，可能是伪造或被改动",
-            row.number
-        ));
+        return invalid(
+            Invalidity::Forged,
+            format!(
+                "证书 {} 的签名与登记内容不符，可能是伪造或被改动",
+                row.number
+            ),
+        );
     }
     Ok(Verification::Valid {
         number: row.number,
@@ -840,11 +936,20 @@ pub fn set_printer_offset(
     Ok(())
 }
 
-/// The calibration page of a printer profile, as PDF bytes.
-pub fn calibration_page(conn: &Connection, printer: Option<&str>, paper: Paper) -> Result<Vec<u8>> {
+/// The calibration page of a printer profile with its saved offset.
+pub fn calibration_document(
+    conn: &Connection,
+    printer: Option<&str>,
+    paper: Paper,
+) -> Result<crate::print::layout::Document> {
     let printer = printer.unwrap_or(DEFAULT_PRINTER);
     let offset = printer_offset(conn, printer)?;
-    let doc = layout::calibration_page(paper, offset, printer);
+    Ok(layout::calibration_page(paper, offset, printer))
+}
+
+/// The calibration page of a printer profile, as PDF bytes.
+pub fn calibration_page(conn: &Connection, printer: Option<&str>, paper: Paper) -> Result<Vec<u8>> {
+    let doc = calibration_document(conn, printer, paper)?;
     pdf::write(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))
 }
 

@@ -2,7 +2,8 @@
 //! each judge's score sheet per pool for signature (by workstation number, with a SHA-256
 //! fingerprint of the values), and the award rosters for the provincial bureau (技术能手
 //! recommendations, skill-level certificates by occupation and level, titles, coaches) as PDF
-//! or xlsx. Each returns the file's bytes; nothing here changes the database.
+//! or xlsx. Each returns the file's bytes, built from the page model its `*_document`
+//! twin returns (which the window previews); nothing here changes the database.
 //! Must not import egui.
 
 use super::{OpsError, Result, results};
@@ -45,6 +46,23 @@ fn pools(conn: &Connection, only: Option<&PoolKey>) -> Result<Vec<PoolInfo>> {
     }
 }
 
+/// The first page of a document as it would print, and how many pages the whole has.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preview {
+    /// The document with its first page only (its shared blocks kept).
+    pub document: Document,
+    pub pages: usize,
+}
+
+impl Preview {
+    /// Keeps the first page of `document`.
+    pub fn of(mut document: Document) -> Preview {
+        let pages = document.pages.len();
+        document.pages.truncate(1);
+        Preview { document, pages }
+    }
+}
+
 fn write_pdf(doc: &Document, progress: &mut dyn FnMut(usize, usize)) -> Result<Vec<u8>> {
     pdf::write(doc, progress).map_err(|e| OpsError::Denied(e.to_string()))
 }
@@ -67,7 +85,7 @@ fn require_state(pools: &[PoolInfo], needed: PoolState, draft: bool, what: &str)
         Ok(())
     } else {
         Err(OpsError::Denied(format!(
-            "{what}须在“{}”之后打印（可加 --draft 打印样张），以下赛项组别尚未到此阶段：{}",
+            "{what}须在“{}”之后打印（可先打印样张，命令行加 --draft），以下赛项组别尚未到此阶段：{}",
             needed.label(),
             early.join("、")
         )))
@@ -90,6 +108,15 @@ pub fn publication(
     draft: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
+    write_pdf(&publication_document(conn, pool, draft)?, progress)
+}
+
+/// The page model of [`publication`].
+pub fn publication_document(
+    conn: &Connection,
+    pool: Option<&PoolKey>,
+    draft: bool,
+) -> Result<Document> {
     let selected = pools(conn, pool)?;
     require_state(&selected, PoolState::Decrypted, draft, "成绩公示")?;
     let results = results::compute(conn)?;
@@ -159,10 +186,11 @@ pub fn publication(
             sheet: pool.key.to_string(),
         });
     }
-    write_pdf(
-        &tables::document(&draft_mark("成绩公示".into(), draft), &A4_PORTRAIT, &tables),
-        progress,
-    )
+    Ok(tables::document(
+        &draft_mark("成绩公示".into(), draft),
+        &A4_PORTRAIT,
+        &tables,
+    ))
 }
 
 /// The canonical text a judge's score sheet fingerprint is the SHA-256 of: a header, the pool,
@@ -205,6 +233,11 @@ pub fn score_sheets(
     pool: Option<&PoolKey>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
+    write_pdf(&score_sheets_document(conn, pool)?, progress)
+}
+
+/// The page model of [`score_sheets`].
+pub fn score_sheets_document(conn: &Connection, pool: Option<&PoolKey>) -> Result<Document> {
     let selected = pools(conn, pool)?;
     let mut tables = Vec::new();
     for pool in &selected {
@@ -286,10 +319,7 @@ pub fn score_sheets(
             "所选赛项组别还没有分配裁判，没有评分表可打印".into(),
         ));
     }
-    write_pdf(
-        &tables::document("操作技能评分表", &A4_LANDSCAPE, &tables),
-        progress,
-    )
+    Ok(tables::document("操作技能评分表", &A4_LANDSCAPE, &tables))
 }
 
 fn roster_columns(extra: &[&str]) -> Vec<Column> {
@@ -324,6 +354,30 @@ pub fn rosters(
     draft: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
+    let (title, tables) = roster_tables(conn, pool, format, draft)?;
+    match format {
+        Format::Pdf => write_pdf(&tables::document(&title, &A4_LANDSCAPE, &tables), progress),
+        Format::Xlsx => tables::workbook(&tables).map_err(|e| OpsError::Denied(e.to_string())),
+    }
+}
+
+/// The page model of the PDF [`rosters`] (the workbook holds the same tables).
+pub fn rosters_document(
+    conn: &Connection,
+    pool: Option<&PoolKey>,
+    draft: bool,
+) -> Result<Document> {
+    let (title, tables) = roster_tables(conn, pool, Format::Pdf, draft)?;
+    Ok(tables::document(&title, &A4_LANDSCAPE, &tables))
+}
+
+/// The rosters' title and tables; the PDF splits skill levels by occupation and level.
+fn roster_tables(
+    conn: &Connection,
+    pool: Option<&PoolKey>,
+    format: Format,
+    draft: bool,
+) -> Result<(String, Vec<Table>)> {
     let selected = pools(conn, pool)?;
     require_state(&selected, PoolState::Final, draft, "获奖名册")?;
     let results = results::compute(conn)?;
@@ -497,17 +551,7 @@ pub fn rosters(
         new_part: true,
         sheet: "指导教师".into(),
     });
-    match format {
-        Format::Pdf => write_pdf(
-            &tables::document(
-                &heading(&format!("{} 获奖名册", info.short_name)),
-                &A4_LANDSCAPE,
-                &out,
-            ),
-            progress,
-        ),
-        Format::Xlsx => tables::workbook(&out).map_err(|e| OpsError::Denied(e.to_string())),
-    }
+    Ok((heading(&format!("{} 获奖名册", info.short_name)), out))
 }
 
 #[cfg(test)]

@@ -645,11 +645,12 @@ pub fn pool_end(settings: &PoolSettings, events: &[PoolEvent]) -> Option<chrono:
             return Some(end);
         }
     }
+    // Times are typed to the minute: the lock's seconds are dropped.
     events
         .iter()
         .rev()
         .find(|e| e.state == PoolState::Locked)
-        .and_then(|e| parse_time(&e.at))
+        .and_then(|e| parse_time(e.at.get(..16).unwrap_or(&e.at)))
 }
 
 /// The last moment a written appeal is accepted: two hours after the pool's end (§7).

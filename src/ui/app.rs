@@ -352,9 +352,11 @@ pub struct JudgeDeskApp {
     data_version: Option<i64>,
     data_checked: Instant,
     outside_every: Duration,
+    /// Counts the snapshots loaded (see [`Cx::version`]).
+    desk_version: u64,
 }
 
-fn error_text(e: OpsError) -> String {
+pub(super) fn error_text(e: OpsError) -> String {
     match e {
         OpsError::Refused(problems) => problems
             .iter()
@@ -395,6 +397,7 @@ impl JudgeDeskApp {
             data_version: ops::setup::outside_version(&conn),
             data_checked: Instant::now(),
             outside_every: OUTSIDE_CHANGES_EVERY,
+            desk_version: 0,
         };
         match workflow::load_desk(&conn) {
             Ok(desk) => app.desk = desk,
@@ -468,6 +471,19 @@ impl JudgeDeskApp {
 
     pub fn grid(&self) -> &grid::GridScreen {
         &self.screens.grid
+    }
+
+    pub fn print_screen(&self) -> &print_view::PrintScreen {
+        &self.screens.print
+    }
+
+    /// The print centre's state (tests choose what to print through it).
+    pub fn print_screen_mut(&mut self) -> &mut print_view::PrintScreen {
+        &mut self.screens.print
+    }
+
+    pub fn check_screen(&self) -> &check_view::CheckScreen {
+        &self.screens.check
     }
 
     pub fn push(&mut self, action: Action) {
@@ -618,7 +634,11 @@ impl JudgeDeskApp {
                 tool.finished(outcome);
             }
         }
-        if let Some(message) = output.message {
+        // An empty message (a screen refreshing what it shows) leaves the status line alone.
+        let message = output
+            .message
+            .filter(|m| !matches!(m, Ok(m) if m.is_empty()));
+        if let Some(message) = message {
             self.status = Some(match message {
                 Ok(m) => (m, false),
                 Err(m) => (m, true),
@@ -628,6 +648,7 @@ impl JudgeDeskApp {
             match desk {
                 Ok(desk) => {
                     self.desk = desk;
+                    self.desk_version += 1;
                     if let Some(session) = &mut self.session {
                         if let Some(account) = self
                             .desk
@@ -1295,6 +1316,7 @@ impl JudgeDeskApp {
                 role: session.role(),
                 db: self.db_path.as_deref(),
                 busy,
+                version: self.desk_version,
                 tasks: &mut self.tasks,
                 actions,
             };

@@ -6,6 +6,10 @@
 //! Monospace text: egui's Hack stays first so Latin letters and digits keep a fixed width
 //! (score columns, codes); Noto Sans SC and LXGW WenKai follow it for Chinese, then the rest
 //! of egui's defaults.
+//!
+//! Two named families draw previews of printed pages in the faces the PDF uses:
+//! [`SERIF`] (Noto Serif SC, then LXGW WenKai) and [`SERIF_BOLD`] (Noto Serif SC Bold, then
+//! LXGW WenKai). egui loads a face only when a family first uses it.
 
 use std::sync::Arc;
 
@@ -18,6 +22,11 @@ const EGUI_MONOSPACE: &str = "Hack";
 
 /// The bundled faces the window uses, in fallback order.
 const UI_FACES: [Face; 2] = [Face::Sans, Face::Fallback];
+
+/// The family of the certificates' serif text in previews.
+pub const SERIF: &str = "print-serif";
+/// The family of the certificates' bold serif text (names, titles) in previews.
+pub const SERIF_BOLD: &str = "print-serif-bold";
 
 /// egui's default fonts with the bundled Sans and Fallback faces put in front of them
 /// (see the module doc for the order in each family).
@@ -40,6 +49,17 @@ pub fn font_definitions() -> FontDefinitions {
         .position(|name| name == EGUI_MONOSPACE)
         .map_or(0, |i| i + 1);
     monospace.splice(after_hack..after_hack, ours());
+
+    for (family, face) in [(SERIF, Face::Serif), (SERIF_BOLD, Face::SerifBold)] {
+        defs.font_data.insert(
+            face.name().to_owned(),
+            Arc::new(FontData::from_static(face.bytes())),
+        );
+        defs.families.insert(
+            FontFamily::Name(family.into()),
+            vec![face.name().to_owned(), Face::Fallback.name().to_owned()],
+        );
+    }
 
     defs
 }
@@ -97,6 +117,17 @@ mod tests {
             for name in names {
                 assert!(defs.font_data.contains_key(name), "no data for {name}");
             }
+        }
+    }
+
+    #[test]
+    fn print_families_use_the_pdf_faces_then_the_fallback() {
+        let defs = font_definitions();
+        for (name, face) in [(SERIF, Face::Serif), (SERIF_BOLD, Face::SerifBold)] {
+            assert_eq!(
+                family(&defs, FontFamily::Name(name.into())),
+                [face.name(), Face::Fallback.name()]
+            );
         }
     }
 

@@ -9,6 +9,7 @@ pub mod coordinator;
 pub mod dialogs;
 pub mod fonts;
 pub mod grid;
+pub mod page_preview;
 pub mod print_view;
 pub mod registration_view;
 pub mod results_view;

@@ -110,6 +110,9 @@ pub struct Cx<'a> {
     pub db: Option<&'a Path>,
     /// Slow work is running: buttons that need the database are disabled.
     pub busy: bool,
+    /// Goes up every time the window's data is reloaded: what a screen built from the
+    /// database is stale when this has changed.
+    pub version: u64,
     pub tasks: &'a mut Vec<Task>,
     /// Window-level requests (a restore, which closes and reopens the database).
     pub actions: &'a mut Vec<Action>,

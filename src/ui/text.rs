@@ -524,8 +524,110 @@ pub fn file_written(path: &str) -> String {
 pub fn full_ids_written(path: &str) -> String {
     format!("已保存到 {path}（含完整身份证号，已记入操作日志，请妥善保管）")
 }
-pub fn cannot_create_folder(dir: &str, error: &str) -> String {
-    format!("无法创建文件夹 {dir}：{error}")
+// ---- print centre -----------------------------------------------------------------------
+pub const PRINT_KIND: &str = "文件";
+pub const KIND_CERTIFICATES: &str = "荣誉证书";
+pub const KIND_DRAFTS: &str = "证书样张";
+pub const KIND_CALIBRATION: &str = "套打校准页";
+pub const KIND_PUBLICATION: &str = "成绩公示";
+pub const KIND_SCORE_SHEETS: &str = "裁判评分表";
+pub const KIND_ROSTERS_PDF: &str = "获奖名册（PDF）";
+pub const KIND_ROSTERS_XLSX: &str = "获奖名册（Excel）";
+pub const PRINT_POOL: &str = "范围";
+pub const PAPER: &str = "纸张";
+pub const LAYOUT: &str = "版式";
+pub const PRINTER: &str = "打印机";
+pub const PRINTER_HINT: &str = "新打印机的名称";
+pub const OFFSET_X: &str = "X 偏移";
+pub const OFFSET_Y: &str = "Y 偏移";
+pub const MM: &str = " 毫米";
+pub const SAVE_OFFSET: &str = "保存偏移";
+pub const OFFSET_HINT: &str =
+    "先打印校准页，对折纸张读出中线刻度，把偏移（向右、向下为正）填入后保存，再打印套打证书。";
+pub const TABLE_DRAFT: &str = "样张（定稿前试印，带“样张”字样）";
+pub const DRAFT_NOTE: &str = "样张带“样张”水印，不编号、不登记、无二维码，定稿前即可打印。";
+pub const FINAL_NOTE: &str =
+    "正式证书须在赛项组别定稿后打印：首次打印编号、签名并登记，再次打印记为重印。";
+pub const OUTPUT: &str = "保存到";
+pub const SAVE_AS: &str = "另存为…";
+pub const PRINT_TO_PDF: &str = "打印到 PDF";
+pub const SAVE_TITLE: &str = "保存打印文件";
+pub const PRINTING: &str = "正在生成文件…";
+pub const OPEN: &str = "打开";
+pub const PREVIEW_TITLE: &str = "预览（第 1 页）";
+pub const PREVIEW_BUILDING: &str = "正在生成预览…";
+pub const PREVIEW_NONE: &str = "没有可预览的内容";
+pub const PREVIEW_XLSX: &str = "Excel 名册与 PDF 名册内容相同，此处按 PDF 版式预览。";
+pub const PREVIEW_PROVISIONAL: &str = "尚未签发的证书显示暂定编号，二维码在正式打印时签名生成。";
+pub const REGISTER: &str = "证书登记簿";
+pub const REGISTER_EMPTY: &str = "本赛项组别尚未签发证书";
+pub const REGISTER_POOL: &str = "在左侧选择一个赛项组别以查看其证书登记簿";
+pub const COL_NUMBER: &str = "证书编号";
+pub const COL_PRINTS: &str = "打印";
+pub const CERT_VALID: &str = "有效";
+pub const CERT_VOID: &str = "已作废";
+pub const REPRINT: &str = "重印";
+pub const VOID: &str = "作废";
+pub const REASON_REQUIRED: &str = "理由（必填）";
+pub const CHOOSE_CERTIFICATE: &str = "点选一张证书后可重印或作废";
+pub fn written(path: &str) -> String {
+    format!("已写入 {path}")
+}
+pub fn pages(n: usize) -> String {
+    format!("共 {n} 页")
+}
+pub fn preview_pages(n: usize) -> String {
+    format!("第 1 页，共 {n} 页")
+}
+pub fn certificates_written(kind: &str, n: usize, issued: usize, reprinted: usize) -> String {
+    format!("{kind} {n} 张（新发 {issued}，重印 {reprinted}）")
+}
+pub fn drafts_written(n: usize) -> String {
+    format!("{KIND_DRAFTS} {n} 张（未编号、未登记）")
+}
+pub fn confirm_void(number: &str) -> String {
+    format!("作废证书 {number}？作废后该编号不再有效、不再使用；下次整批打印会为获奖者签发新编号。")
+}
+pub fn voided(number: &str) -> String {
+    format!("已作废 {number}")
+}
+pub fn reprinted(number: &str, path: &str) -> String {
+    format!("已重印 {number} 到 {path}")
+}
+pub fn offset_saved(printer: &str, x: f32, y: f32) -> String {
+    format!("打印机“{printer}”的套打偏移：X {x:+.1} 毫米，Y {y:+.1} 毫米")
+}
+pub fn void_state(at: &str, reason: &str) -> String {
+    format!("已作废 {at}（{reason}）")
+}
+
+// ---- certificate check ------------------------------------------------------------------
+pub const CHECK_HINT: &str = "用扫码枪扫描证书上的二维码（或粘贴二维码内容），回车即查验。";
+pub const CHECK_FIELD: &str = "二维码内容";
+pub const CHECK: &str = "查验";
+pub const CHECKING: &str = "正在查验…";
+pub const CLEAR: &str = "清空";
+pub const SCANNED: &str = "扫描内容";
+pub const HOLDER: &str = "持证人";
+pub const AWARD: &str = "获奖内容";
+pub const ISSUED_ON: &str = "发证日期";
+pub const VERDICT_VALID: &str = "有效";
+pub const VERDICT_INVALID: &str = "无效";
+pub const VERDICT_VOID: &str = "已作废";
+pub const VERDICT_FORGED: &str = "签名不符";
+pub const VERDICT_NO_KEY: &str = "无法核验";
+pub const VALID_NOTE: &str = "编号已登记，签名与登记内容一致。";
+pub const PRINT_FOLDER: &str = "打印";
+pub const FILE_CERTIFICATES: &str = "证书";
+pub const FILE_DRAFTS: &str = "证书样张";
+pub const FILE_CALIBRATION: &str = "校准页";
+pub const FILE_PUBLICATION: &str = "成绩公示";
+pub const FILE_SCORE_SHEETS: &str = "评分表";
+pub const FILE_ROSTERS: &str = "获奖名册";
+pub const FILE_REPRINT: &str = "证书重印";
+pub const FILE_DRAFT_SUFFIX: &str = "样张";
+pub fn cannot_create_folder(path: &str, error: &str) -> String {
+    format!("无法创建文件夹 {path}：{error}")
 }
 pub fn cannot_write(path: &str, error: &str) -> String {
     format!("无法写入 {path}：{error}")
