@@ -430,3 +430,59 @@ fn a_change_written_by_another_process_appears_without_pressing_refresh() {
         "reloaded by itself"
     );
 }
+
+#[test]
+fn the_chain_head_of_a_lock_is_shown_by_verify_in_the_window_and_on_the_command_line() {
+    let dir = Dir::new("heads");
+    let db = demo_db(&dir);
+    {
+        let conn = open(&db);
+        let chief: i64 = conn
+            .query_row(
+                "SELECT id FROM account WHERE name = 'DS-ZG裁判长'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let actor = Actor {
+            name: "DS-ZG裁判长".into(),
+            role: Role::Chief,
+            account_id: Some(chief),
+        };
+        let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
+        judgedesk::ops::workflow::lock(&conn, &actor, &pool).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let (seq, hash) = judgedesk::ops::workflow::lock_head_of(
+        &open(&db),
+        &PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+    )
+    .unwrap_or_default()
+    .unwrap_or_else(|| panic!("head"));
+
+    let mut h = window(&db, "监督员");
+    open_screen(&mut h, Screen::Safety);
+    click(&mut h, "校验本数据库");
+    let shown = all_text(&h);
+    assert!(shown.contains("校验通过"), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "DS-ZG 锁定时的链头：第 {seq} 条，文件中现为 {hash}"
+        )),
+        "{shown}"
+    );
+    drop(h);
+
+    // The command line, with this laptop's own key.
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .arg("verify")
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains(&format!("第 {seq} 条")) && said.contains(&hash),
+        "{said}"
+    );
+}

@@ -472,3 +472,44 @@ fn a_pools_end_time_must_be_a_24_hour_clock_time() {
         .unwrap_or_default();
     assert_eq!(stored.as_deref(), Some("16:30"));
 }
+
+#[test]
+fn a_lock_records_the_chain_head_which_the_score_sheets_print_and_verify_reconciles() {
+    let conn = demo();
+    let chief = actor(&conn, "DS-ZG裁判长");
+    let pool = key("DS-ZG");
+    assert_eq!(
+        workflow::lock_head_of(&conn, &pool).unwrap_or_default(),
+        None
+    );
+    let before = judgedesk::store::ledger::head(&conn)
+        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("a chain"));
+    workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
+    let (seq, hash) = workflow::lock_head_of(&conn, &pool)
+        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("the lock records the head"));
+    assert_eq!((seq, hash.clone()), before, "the head just before the lock");
+
+    let sheets = judgedesk::ops::documents::score_sheets_document(&conn, Some(&pool))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let printed = format!("锁定时审计链：第 {seq} 条，哈希 {hash}");
+    assert!(
+        sheets.texts().any(|t| t.text == printed),
+        "every judge's sheet carries the head"
+    );
+
+    let heads = judgedesk::ops::verify::lock_heads(&conn).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(heads.len(), 1);
+    assert!(heads[0].matches() && heads[0].to_string().contains(&hash));
+
+    // Someone holding the laptop rewrites that link: the file no longer matches the paper.
+    conn.execute_batch(&format!(
+        "DROP TRIGGER ledger_no_update; UPDATE ledger SET hash = '{}' WHERE seq = {seq};",
+        "0".repeat(64)
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let heads = judgedesk::ops::verify::lock_heads(&conn).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!heads[0].matches());
+    assert!(heads[0].to_string().contains("不一致"), "{}", heads[0]);
+}

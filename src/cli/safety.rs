@@ -168,23 +168,36 @@ pub fn verify(db: &Path) -> anyhow::Result<Outcome> {
         Err(e) => return refused_lines(e),
     };
     let name = db.display();
-    if report.is_clean() {
+    // Each lock's chain head as the file has it now, for comparing with the printed sheets.
+    let heads = ops::verify::open_unchanged(db)
+        .and_then(|conn| ops::verify::lock_heads(&conn))
+        .unwrap_or_default();
+    if report.is_clean() && heads.iter().all(|h| h.matches()) {
         println!(
             "{name}: 文件完整性检查通过；审计链 {} 条记录完整、签名有效（创建设备 {}，共 {} 台设备签名）",
             report.links,
             report.root.as_deref().unwrap_or("-"),
             report.signers.len()
         );
+        for head in &heads {
+            println!("{name}: {head}");
+        }
         return Ok(Outcome::Done);
     }
     let mut lines: Vec<String> = report
         .findings
         .iter()
         .map(|f| format!("{name}: error: {f}"))
+        .chain(
+            heads
+                .iter()
+                .filter(|h| !h.matches())
+                .map(|h| format!("{name}: error: {h}")),
+        )
         .collect();
+    let problems = lines.len();
     lines.push(format!(
-        "{name}: error: 共发现 {} 处问题，该文件不是本程序写入时的原样",
-        report.findings.len()
+        "{name}: error: 共发现 {problems} 处问题，该文件不是本程序写入时的原样"
     ));
     Ok(Outcome::Refused(lines))
 }

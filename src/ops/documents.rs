@@ -241,6 +241,13 @@ pub fn score_sheets_document(conn: &Connection, pool: Option<&PoolKey>) -> Resul
     let selected = pools(conn, pool)?;
     let mut tables = Vec::new();
     for pool in &selected {
+        // Locked: the chain head recorded at the lock, to reconcile paper and file later.
+        let lock_line = match super::workflow::lock_head(&crate::store::workflow::pool_events(
+            conn, pool.id,
+        )?) {
+            Some((seq, hash)) => format!("锁定时审计链：第 {seq} 条，哈希 {hash}"),
+            None => "审计链：本赛项组别尚未锁定，锁定后打印的评分表载明锁定时的链头".into(),
+        };
         let judges = people::pool_judges(conn, pool.id)?;
         if judges.is_empty() {
             continue;
@@ -307,6 +314,7 @@ pub fn score_sheets_document(conn: &Connection, pool: Option<&PoolKey>) -> Resul
                 rows,
                 closing: vec![
                     format!("数据指纹（SHA-256）：{}", fingerprint(&canonical)),
+                    lock_line.clone(),
                     "裁判签名：____________________　　日期：____________　　　　裁判长签名：____________________".into(),
                 ],
                 new_part: true,

@@ -328,3 +328,60 @@ pub fn startup_check(db: &Path) -> Startup {
     let backup = super::backup::newest_verified(db).map(|(path, _)| path);
     Startup::Damaged { problems, backup }
 }
+
+/// A pool's lock as recorded, checked against the file's chain today.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockHead {
+    pub pool: String,
+    pub seq: i64,
+    /// The hash recorded at the lock (and printed on the score sheets).
+    pub hash: String,
+    /// The file's link `seq` today: this is what the paper is compared with.
+    pub now: Option<String>,
+}
+
+impl LockHead {
+    pub fn matches(&self) -> bool {
+        self.now.as_deref() == Some(self.hash.as_str())
+    }
+}
+
+impl fmt::Display for LockHead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.now {
+            Some(now) if self.matches() => write!(
+                f,
+                "{} 锁定时的链头：第 {} 条，文件中现为 {now}（请与评分表上打印的哈希核对）",
+                self.pool, self.seq
+            ),
+            Some(now) => write!(
+                f,
+                "{} 锁定时记录的链头第 {} 条为 {}，文件中现为 {now}：不一致",
+                self.pool, self.seq, self.hash
+            ),
+            None => write!(
+                f,
+                "{} 锁定时的链头第 {} 条在文件中已不存在",
+                self.pool, self.seq
+            ),
+        }
+    }
+}
+
+/// The chain head recorded at each pool's (last) lock, and whether the file's chain still has
+/// it: the number and hash on the paper score sheets are reconciled with the file here.
+pub fn lock_heads(conn: &Connection) -> Result<Vec<LockHead>> {
+    let mut heads = Vec::new();
+    for pool in crate::store::competition::pools(conn)? {
+        let events = crate::store::workflow::pool_events(conn, pool.id)?;
+        if let Some((seq, hash)) = super::workflow::lock_head(&events) {
+            heads.push(LockHead {
+                pool: pool.key.to_string(),
+                now: ledger::hash_at(conn, seq)?,
+                seq,
+                hash,
+            });
+        }
+    }
+    Ok(heads)
+}

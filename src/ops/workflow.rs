@@ -502,9 +502,45 @@ pub fn lock(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> 
     if open > 0 {
         return denied(format!("还有 {open} 项评分差异未处理，不能锁定"));
     }
-    set_state(&tx, actor, &pool, PoolState::Locked, "锁定", None)?;
+    // The chain head at the lock, recorded with it and printed on the score sheets: paper and
+    // file can be reconciled later (`verify` checks the link still has this hash).
+    let head = crate::store::ledger::head(&tx)?.map(|(seq, hash)| lock_head_text(seq, &hash));
+    set_state(
+        &tx,
+        actor,
+        &pool,
+        PoolState::Locked,
+        "锁定",
+        head.as_deref(),
+    )?;
     tx.commit()?;
     Ok(())
+}
+
+const LOCK_HEAD_PREFIX: &str = "审计链第 ";
+const LOCK_HEAD_MIDDLE: &str = " 条：";
+
+fn lock_head_text(seq: i64, hash: &str) -> String {
+    format!("{LOCK_HEAD_PREFIX}{seq}{LOCK_HEAD_MIDDLE}{hash}")
+}
+
+/// The chain head recorded at the pool's (last) lock.
+pub fn lock_head_of(conn: &Connection, pool_key: &PoolKey) -> Result<Option<(i64, String)>> {
+    let pool = pool_or_denied(conn, pool_key)?;
+    Ok(lock_head(&flow::pool_events(conn, pool.id)?))
+}
+
+/// The chain head recorded when the pool was (last) locked: link number and hash.
+pub fn lock_head(events: &[PoolEvent]) -> Option<(i64, String)> {
+    let reason = events
+        .iter()
+        .rev()
+        .find(|e| e.state == PoolState::Locked)?
+        .reason
+        .as_deref()?;
+    let rest = reason.strip_prefix(LOCK_HEAD_PREFIX)?;
+    let (seq, hash) = rest.split_once(LOCK_HEAD_MIDDLE)?;
+    Some((seq.trim().parse().ok()?, hash.trim().to_string()))
 }
 
 /// Unlocks a locked pool: the signed-in chief judge and the supervisor's PIN, with a reason.

@@ -867,8 +867,11 @@ impl JudgeDeskApp {
             }),
             Action::Lock(pool) => self.quick(move |conn, actor| {
                 workflow::lock(conn, actor, &pool)?;
+                let head = workflow::lock_head_of(conn, &pool)?
+                    .map(|(seq, _)| text::locked_at_link(seq))
+                    .unwrap_or_default();
                 Ok(format!(
-                    "{pool} 已锁定{}",
+                    "{pool} 已锁定{head}{}",
                     milestone_backup(conn, ops::backup::Reason::Lock)
                 ))
             }),

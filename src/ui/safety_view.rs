@@ -13,7 +13,7 @@ use crate::core::model::Role;
 use crate::ops::backup::{self, BackupInfo};
 use crate::ops::bundle::{self, Exported, Imported, Keep};
 use crate::ops::device::{self, ThisDevice, Trusted};
-use crate::ops::verify::{self, Report};
+use crate::ops::verify::{self, LockHead, Report};
 use crate::ops::{self, OpsError};
 use crate::store::merge::Conflict;
 use egui_extras::{Column, TableBuilder};
@@ -81,7 +81,12 @@ pub enum Note {
     BackedUp(BackupInfo),
     Exported(Exported),
     Imported(Imported),
-    Verified { what: String, report: Report },
+    Verified {
+        what: String,
+        report: Report,
+        /// Each lock's chain head as the file has it now (the open database only).
+        heads: Vec<LockHead>,
+    },
     Trusted(Trusted, String),
     Resolved(i64),
 }
@@ -263,7 +268,11 @@ impl SafetyScreen {
                     text::bundle_merged(&i.device, i.added, i.already, i.conflicts.len()),
                 );
             }
-            Note::Verified { what, report } => report_ui(ui, what, report),
+            Note::Verified {
+                what,
+                report,
+                heads,
+            } => report_ui(ui, what, report, heads),
             Note::Trusted(outcome, name) => {
                 let line = match outcome {
                     Trusted::Added => text::device_added(name),
@@ -376,7 +385,11 @@ impl SafetyScreen {
                                     let report = verify::verify_file(&path)?;
                                     Ok((
                                         text::verified_line(&name, report.is_clean()),
-                                        Some(Note::Verified { what: name, report }),
+                                        Some(Note::Verified {
+                                            what: name,
+                                            report,
+                                            heads: Vec::new(),
+                                        }),
                                     ))
                                 });
                             }
@@ -631,13 +644,19 @@ impl SafetyScreen {
         {
             step(cx, false, |env| {
                 let report = verify::verify(env.conn, true)?;
+                let heads = verify::lock_heads(env.conn)?;
                 let what = env
                     .db
                     .map(|d| d.display().to_string())
                     .unwrap_or_else(|| text::THIS_DATABASE.to_string());
+                let clean = report.is_clean() && heads.iter().all(LockHead::matches);
                 Ok((
-                    text::verified_line(&what, report.is_clean()),
-                    Some(Note::Verified { what, report }),
+                    text::verified_line(&what, clean),
+                    Some(Note::Verified {
+                        what,
+                        report,
+                        heads,
+                    }),
                 ))
             });
         }
@@ -685,8 +704,25 @@ impl SafetyScreen {
     }
 }
 
-/// A verification report: clean in green, else every finding in the error colour.
-fn report_ui(ui: &mut egui::Ui, what: &str, report: &Report) {
+/// A verification report: clean in green, else every finding in the error colour; then each
+/// lock's chain head, to compare with the printed score sheets.
+fn report_ui(ui: &mut egui::Ui, what: &str, report: &Report, heads: &[LockHead]) {
+    report_findings_ui(ui, what, report);
+    if heads.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.strong(text::LOCK_HEADS);
+    for head in heads {
+        if head.matches() {
+            ui.add(egui::Label::new(head.to_string()).wrap());
+        } else {
+            ui.colored_label(ui.visuals().error_fg_color, head.to_string());
+        }
+    }
+}
+
+fn report_findings_ui(ui: &mut egui::Ui, what: &str, report: &Report) {
     if report.is_clean() {
         ui.colored_label(
             egui::Color32::from_rgb(0, 120, 60),

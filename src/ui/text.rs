@@ -376,6 +376,7 @@ pub const KEEP_INCOMING_QUESTION: &str = "采用对方评分机的数值（作�
 pub const VERIFY_HINT: &str = "检查数据库文件完整性，并逐条核对评分与审计记录的哈希链和签名：被修改、删除或绕过本程序插入的记录都会列出。";
 pub const VERIFY_DATABASE: &str = "校验本数据库";
 pub const THIS_DATABASE: &str = "本数据库";
+pub const LOCK_HEADS: &str = "各赛项组别锁定时的审计链头（与锁定后打印的评分表核对）";
 
 pub fn backed_up(path: &str) -> String {
     format!("已备份并校验: {path}")
@@ -634,4 +635,8 @@ pub fn cannot_write(path: &str, error: &str) -> String {
 }
 pub fn logistics_loaded(tables: usize) -> String {
     format!("住宿与接站汇总已更新（{tables} 张表）")
+}
+
+pub fn locked_at_link(seq: i64) -> String {
+    format!("（审计链第 {seq} 条，已载入评分表）")
 }
