@@ -133,7 +133,10 @@ impl ToolScreen for CheckScreen {
             ui.label(text::CHECK_FIELD);
             // Focus first, so that keys arriving in this very frame already land in the field.
             let id = ui.make_persistent_id(FIELD_ID);
-            if just_opened || std::mem::take(&mut self.refocus) {
+            // Also whenever nothing holds the keyboard (the click that opened the screen can
+            // take the focus away again): a scan must never be lost.
+            let idle = ui.memory(|m| m.focused().is_none());
+            if just_opened || idle || std::mem::take(&mut self.refocus) {
                 ui.memory_mut(|m| m.request_focus(id));
             }
             let field = ui
