@@ -912,12 +912,15 @@ impl CoordinatorScreen {
                         let rows = self.scheme.len();
                         for (i, row) in self.scheme.iter_mut().enumerate() {
                             let cols = text::SCHEME_EDIT_COLS;
-                            let r = ui
-                                .add(egui::TextEdit::singleline(&mut row.code).desired_width(56.0));
+                            // Sized explicitly: a grid cell would otherwise shrink its field to the
+                            // column's width of the frame before.
+                            let h = ui.spacing().interact_size.y;
+                            let r =
+                                ui.add_sized([64.0, h], egui::TextEdit::singleline(&mut row.code));
                             named(&r, i, cols[0]);
-                            let r = ui.add(
+                            let r = ui.add_sized(
+                                [240.0, h],
                                 egui::TextEdit::singleline(&mut row.name)
-                                    .desired_width(220.0)
                                     .hint_text(text::CRITERION_NAME_HINT),
                             );
                             named(&r, i, cols[1]);
@@ -926,14 +929,14 @@ impl CoordinatorScreen {
                                 r.request_focus();
                                 self.focus_new_row = false;
                             }
-                            let r = ui.add(
+                            let r = ui.add_sized(
+                                [56.0, h],
                                 egui::TextEdit::singleline(&mut row.max)
-                                    .desired_width(50.0)
                                     .hint_text(text::CRITERION_MAX_HINT),
                             );
                             named(&r, i, cols[2]);
-                            let r = ui
-                                .add(egui::TextEdit::singleline(&mut row.step).desired_width(50.0));
+                            let r =
+                                ui.add_sized([56.0, h], egui::TextEdit::singleline(&mut row.step));
                             named(&r, i, cols[3]);
                             let r =
                                 choice(ui, ("stage", i), &mut row.stage, Stage::ALL, Stage::label);
@@ -1119,7 +1122,7 @@ fn choice<T: Copy + PartialEq>(
 ) -> egui::Response {
     egui::ComboBox::from_id_salt(id)
         .selected_text(label(*value))
-        .width(84.0)
+        .width(96.0)
         .show_ui(ui, |ui| {
             for &v in all {
                 ui.selectable_value(value, v, label(v));
