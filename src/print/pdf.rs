@@ -257,6 +257,16 @@ impl ContentWriter<'_> {
         let (sin, cos) = text.rotate.to_radians().sin_cos();
         let (ax, ay) = (text.x * PT_PER_MM, self.y(text.y));
 
+        // Letter-spaced text (a title) reads back as spaced-out characters unless the actual
+        // text is given: then copying and searching find `荣誉证书`, not `荣 誉 证 书`.
+        let spaced = text.spacing.abs() > 0.5 && text.text.chars().count() > 1;
+        if spaced {
+            out.extend_from_slice(b"/Span <</ActualText <FEFF");
+            for unit in text.text.encode_utf16() {
+                let _ = write!(out, "{unit:04X}");
+            }
+            out.extend_from_slice(b">>> BDC\n");
+        }
         out.extend_from_slice(b"BT\n");
         if state.fill != Some(text.color) {
             color_op(out, text.color, "rg");
@@ -297,6 +307,9 @@ impl ContentWriter<'_> {
             out.extend_from_slice(b"> Tj\n");
         }
         out.extend_from_slice(b"ET\n");
+        if spaced {
+            out.extend_from_slice(b"EMC\n");
+        }
         Ok(())
     }
 }
@@ -714,5 +727,56 @@ mod tests {
             "serif and the fallback for 𠇔"
         );
         assert_eq!(text.matches("/Type/Page/").count(), 2);
+    }
+}
+
+#[cfg(test)]
+mod actual_text_tests {
+    use super::*;
+    use crate::print::layout::{Page, Style};
+    use std::io::Read;
+
+    /// Every content stream of a written PDF, inflated.
+    fn contents(pdf: &[u8]) -> String {
+        let mut all = String::new();
+        let mut rest = pdf;
+        while let Some(start) = find(rest, b"stream\n") {
+            let body = &rest[start + 7..];
+            let Some(end) = find(body, b"\nendstream") else {
+                break;
+            };
+            let mut inflated = Vec::new();
+            if flate2::read::ZlibDecoder::new(&body[..end])
+                .read_to_end(&mut inflated)
+                .is_ok()
+            {
+                all.push_str(&String::from_utf8_lossy(&inflated));
+            }
+            rest = &body[end + b"\nendstream".len()..];
+        }
+        all
+    }
+
+    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+        haystack.windows(needle.len()).position(|w| w == needle)
+    }
+
+    #[test]
+    fn a_letter_spaced_title_carries_its_actual_text_so_it_is_found_unspaced() {
+        let mut doc = Document::new("t", 297.0, 210.0);
+        doc.pages.push(Page {
+            items: vec![
+                Item::Text(Text::new(148.0, 40.0, 30.0, Style::SerifBold, "荣誉证书").spacing(8.0)),
+                Item::Text(Text::new(20.0, 80.0, 12.0, Style::Serif, "王华淼 同志：")),
+            ],
+        });
+        let pdf = write(&doc, &mut |_, _| {}).unwrap_or_default();
+        let text = contents(&pdf);
+        assert!(
+            text.contains("/Span <</ActualText <FEFF83638A898BC14E66>>> BDC"),
+            "no actual text in the page's content"
+        );
+        assert_eq!(text.matches("BDC").count(), 1, "unspaced text needs none");
+        assert_eq!(text.matches("BDC").count(), text.matches("EMC").count());
     }
 }
