@@ -416,7 +416,7 @@ fn create_new(path: &Path) -> anyhow::Result<rusqlite::Connection> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("无法创建目录 {}", parent.display()))?;
     }
-    Ok(crate::store::open(path).with_context(|| format!("无法创建数据库 {}", path.display()))?)
+    crate::store::open(path).with_context(|| format!("无法创建数据库 {}", path.display()))
 }
 
 /// Runs one headless command.
@@ -496,18 +496,18 @@ pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Results { pool, format } => {
             let conn = open_existing(db)?;
-            if let Some(name) = &pool {
-                if let Err(outcome) = parse_pool(name) {
-                    return Ok(finish(outcome));
-                }
+            if let Some(name) = &pool
+                && let Err(outcome) = parse_pool(name)
+            {
+                return Ok(finish(outcome));
             }
             let results = ops::results::compute(&conn)?;
-            if let Some(name) = &pool {
-                if results.pool(name).is_none() {
-                    return Ok(finish(Outcome::Refused(vec![format!(
-                        "error: 没有赛项组别 {name}"
-                    )])));
-                }
+            if let Some(name) = &pool
+                && results.pool(name).is_none()
+            {
+                return Ok(finish(Outcome::Refused(vec![format!(
+                    "error: 没有赛项组别 {name}"
+                )])));
             }
             let mut stdout = std::io::stdout().lock();
             match format {

@@ -93,7 +93,7 @@ fn click(h: &mut Harness<'static, JudgeDeskApp>, label: &str) {
 
 /// Clicks the text field showing `placeholder` and types `text` into it.
 fn fill(h: &mut Harness<'static, JudgeDeskApp>, placeholder: &str, text: &str) {
-    h.query_by(|n| n.placeholder().as_deref() == Some(placeholder))
+    h.query_by(|n| n.placeholder() == Some(placeholder))
         .unwrap_or_else(|| panic!("no field {placeholder}"))
         .click();
     h.run();

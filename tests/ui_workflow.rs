@@ -24,7 +24,7 @@ fn temp_db(tag: &str) -> PathBuf {
     dir.join("desk.sqlite")
 }
 
-fn open(path: &PathBuf) -> Connection {
+fn open(path: &std::path::Path) -> Connection {
     judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
 }
 
@@ -44,7 +44,7 @@ fn harness(app: JudgeDeskApp) -> Harness<'static, JudgeDeskApp> {
         .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app)
 }
 
-fn app_on(path: &PathBuf) -> Harness<'static, JudgeDeskApp> {
+fn app_on(path: &std::path::Path) -> Harness<'static, JudgeDeskApp> {
     harness(JudgeDeskApp::new(open(path), path.display().to_string()))
 }
 

@@ -193,6 +193,11 @@ labelled_enum!(
     }
 );
 
+/// A title text whose level is none of 初级, 中级, 副高级, 正高级.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("职称应为 初级、中级、副高级 或 正高级")]
+pub struct UnknownTitle;
+
 /// A professional title as registered: its level and, optionally, its name (`中级（经济师）`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Title {
@@ -202,7 +207,7 @@ pub struct Title {
 
 impl Title {
     /// Reads `中级`, `中级（经济师）` or `中级(经济师)`; `None` for an empty cell, `Err` for anything else.
-    pub fn parse(text: &str) -> Result<Option<Title>, ()> {
+    pub fn parse(text: &str) -> Result<Option<Title>, UnknownTitle> {
         let text = text.trim();
         if text.is_empty() || text == "无" {
             return Ok(None);
@@ -220,7 +225,7 @@ impl Title {
             }
             None => (text, None),
         };
-        let level = TitleLevel::parse(level_text).ok_or(())?;
+        let level = TitleLevel::parse(level_text).ok_or(UnknownTitle)?;
         Ok(Some(Title { level, name }))
     }
 }
@@ -464,7 +469,7 @@ mod tests {
             Some(TitleLevel::AssociateSenior)
         );
         assert_eq!(Title::parse(""), Ok(None));
-        assert_eq!(Title::parse("教授"), Err(()));
+        assert_eq!(Title::parse("教授"), Err(UnknownTitle));
     }
 
     #[test]

@@ -351,7 +351,7 @@ fn contestant_row(
     let level_date = columns.parsed(row, "等级取得日期", problems, parse_date);
     let title = columns
         .parsed(row, "职称", problems, |t| {
-            Title::parse(t).map_err(|()| {
+            Title::parse(t).map_err(|_| {
                 format!("“{t}”应为 初级、中级、副高级 或 正高级（可在括号中写职称名称）")
             })
         })

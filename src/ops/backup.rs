@@ -386,7 +386,7 @@ fn check_restorable(source: &Connection, file: &Path) -> Result<()> {
             file.display()
         ))
     };
-    let version = store::schema_version(&source).map_err(|_| foreign())?;
+    let version = store::schema_version(source).map_err(|_| foreign())?;
     if version > store::latest_version() {
         return Err(OpsError::Denied(format!(
             "{} 由更新版本的 judgedesk 写入，请用新版本恢复",

@@ -96,16 +96,16 @@ pub fn migrate(conn: &Connection, path: Option<&Path>) -> Result<()> {
     if current == latest {
         return Ok(());
     }
-    if current > 0 {
-        if let Some(path) = path {
-            let aside = path.with_extension(format!("v{current}.before-migration.sqlite"));
-            let escaped = aside.to_string_lossy().replace('\'', "''");
-            conn.execute_batch(&format!("VACUUM INTO '{escaped}'"))
-                .map_err(|e| StoreError::BackupBeforeMigration {
-                    path: aside.clone(),
-                    source: std::io::Error::other(e.to_string()),
-                })?;
-        }
+    if current > 0
+        && let Some(path) = path
+    {
+        let aside = path.with_extension(format!("v{current}.before-migration.sqlite"));
+        let escaped = aside.to_string_lossy().replace('\'', "''");
+        conn.execute_batch(&format!("VACUUM INTO '{escaped}'"))
+            .map_err(|e| StoreError::BackupBeforeMigration {
+                path: aside.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
     }
     for (index, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
@@ -122,6 +122,33 @@ pub fn now_text() -> String {
     chrono::Local::now()
         .format("%Y-%m-%d %H:%M:%S%.3f")
         .to_string()
+}
+
+/// Folds the write-ahead log into the main file, so that a fresh open reads one file.
+pub fn checkpoint(conn: &Connection) -> Result<()> {
+    let _frames: (i64, i64, i64) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(())
+}
+
+/// The schema version a file was written with (`PRAGMA user_version`).
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// A number that changes whenever another connection (another process) commits to the file;
+/// this connection's own commits leave it unchanged.
+pub fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+}
+
+/// Switches a file to a rollback journal, so that a copy is one self-contained file.
+pub fn use_rollback_journal(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    })
+    .map(|_| ())
 }
 
 #[cfg(test)]
@@ -197,31 +224,4 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }
-}
-
-/// Folds the write-ahead log into the main file, so that a fresh open reads one file.
-pub fn checkpoint(conn: &Connection) -> Result<()> {
-    let _frames: (i64, i64, i64) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-    })?;
-    Ok(())
-}
-
-/// The schema version a file was written with (`PRAGMA user_version`).
-pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-}
-
-/// A number that changes whenever another connection (another process) commits to the file;
-/// this connection's own commits leave it unchanged.
-pub fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
-}
-
-/// Switches a file to a rollback journal, so that a copy is one self-contained file.
-pub fn use_rollback_journal(conn: &Connection) -> rusqlite::Result<()> {
-    conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
-        r.get::<_, String>(0)
-    })
-    .map(|_| ())
 }

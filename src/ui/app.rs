@@ -629,10 +629,10 @@ impl JudgeDeskApp {
         if output.signed_out {
             self.sign_out(None);
         }
-        if let Some((screen, outcome)) = output.reply {
-            if let Some(tool) = self.screens.tool(screen) {
-                tool.finished(outcome);
-            }
+        if let Some((screen, outcome)) = output.reply
+            && let Some(tool) = self.screens.tool(screen)
+        {
+            tool.finished(outcome);
         }
         // An empty message (a screen refreshing what it shows) leaves the status line alone.
         let message = output
@@ -649,15 +649,14 @@ impl JudgeDeskApp {
                 Ok(desk) => {
                     self.desk = desk;
                     self.desk_version += 1;
-                    if let Some(session) = &mut self.session {
-                        if let Some(account) = self
+                    if let Some(session) = &mut self.session
+                        && let Some(account) = self
                             .desk
                             .accounts
                             .iter()
                             .find(|a| a.id == session.account.id)
-                        {
-                            session.account = account.clone();
-                        }
+                    {
+                        session.account = account.clone();
                     }
                 }
                 Err(e) => self.status = Some((e, true)),

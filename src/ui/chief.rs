@@ -501,15 +501,15 @@ impl ChiefScreen {
                     }
                     let label = ui.label(text::NOTE);
                     ui.text_edit_singleline(note).labelled_by(label.id);
-                    if dialog_buttons(ui, !note.trim().is_empty(), &mut keep) {
-                        if let Some(f) = self.flags.get(*flag) {
-                            actions.push(Action::AcceptFlag {
-                                pool: pool.clone(),
-                                contestant: f.contestant,
-                                criterion: f.criterion.clone(),
-                                note: note.clone(),
-                            });
-                        }
+                    if dialog_buttons(ui, !note.trim().is_empty(), &mut keep)
+                        && let Some(f) = self.flags.get(*flag)
+                    {
+                        actions.push(Action::AcceptFlag {
+                            pool: pool.clone(),
+                            contestant: f.contestant,
+                            criterion: f.criterion.clone(),
+                            note: note.clone(),
+                        });
                     }
                 }
                 Dialog::Rescore {
@@ -531,16 +531,16 @@ impl ChiefScreen {
                     }
                     let label = ui.label(text::REASON);
                     ui.text_edit_singleline(reason).labelled_by(label.id);
-                    if dialog_buttons(ui, judge.is_some() && !reason.trim().is_empty(), &mut keep) {
-                        if let (Some(f), Some(j)) = (self.flags.get(*flag), *judge) {
-                            actions.push(Action::Rescore {
-                                pool: pool.clone(),
-                                contestant: f.contestant,
-                                criterion: f.criterion.clone(),
-                                judge: j,
-                                reason: reason.clone(),
-                            });
-                        }
+                    if dialog_buttons(ui, judge.is_some() && !reason.trim().is_empty(), &mut keep)
+                        && let (Some(f), Some(j)) = (self.flags.get(*flag), *judge)
+                    {
+                        actions.push(Action::Rescore {
+                            pool: pool.clone(),
+                            contestant: f.contestant,
+                            criterion: f.criterion.clone(),
+                            judge: j,
+                            reason: reason.clone(),
+                        });
                     }
                 }
                 Dialog::Unlock {

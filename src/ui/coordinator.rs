@@ -623,21 +623,20 @@ impl CoordinatorScreen {
                 if ui
                     .add_enabled(ready, egui::Button::new(text::ADD_ACCOUNT))
                     .clicked()
+                    && let Some(role) = self.new_role
                 {
-                    if let Some(role) = self.new_role {
-                        let pools = if matches!(role, Role::Judge | Role::Chief) {
-                            self.new_pools.clone()
-                        } else {
-                            Vec::new()
-                        };
-                        actions.push(Action::AddUser {
-                            name: self.new_name.trim().to_string(),
-                            role,
-                            pin: std::mem::take(&mut self.new_pin),
-                            pools,
-                        });
-                        self.new_name.clear();
-                    }
+                    let pools = if matches!(role, Role::Judge | Role::Chief) {
+                        self.new_pools.clone()
+                    } else {
+                        Vec::new()
+                    };
+                    actions.push(Action::AddUser {
+                        name: self.new_name.trim().to_string(),
+                        role,
+                        pin: std::mem::take(&mut self.new_pin),
+                        pools,
+                    });
+                    self.new_name.clear();
                 }
             });
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;

@@ -189,20 +189,19 @@ impl SupervisorScreen {
                     egui::Button::new(text::APPLY_CHANGE),
                 )
                 .clicked()
+                && let (Some(contestant), Some(value)) = (self.change_contestant, value)
             {
-                if let (Some(contestant), Some(value)) = (self.change_contestant, value) {
-                    let change = match &self.change_item {
-                        None => AppealChange::Theory { contestant, value },
-                        Some((criterion, judge)) => AppealChange::Practical {
-                            contestant,
-                            criterion: criterion.clone(),
-                            judge: *judge,
-                            value,
-                        },
-                    };
-                    actions.push(Action::AppealChange { appeal, change });
-                    self.change_value.clear();
-                }
+                let change = match &self.change_item {
+                    None => AppealChange::Theory { contestant, value },
+                    Some((criterion, judge)) => AppealChange::Practical {
+                        contestant,
+                        criterion: criterion.clone(),
+                        judge: *judge,
+                        value,
+                    },
+                };
+                actions.push(Action::AppealChange { appeal, change });
+                self.change_value.clear();
             }
         });
         ui.horizontal_wrapped(|ui| {
