@@ -6,7 +6,7 @@
 use super::task::{Cx, Outcome, Progress, Task, TaskEnv};
 use super::{
     audit_view, charts, check_view, chief, coordinator, grid, print_view, registration_view,
-    results_view, safety_view, signin, supervisor, text,
+    results_view, safety_view, scores_view, signin, supervisor, text,
 };
 use crate::core::model::{Criterion, PoolKey, PoolSettings, Role, Status};
 use crate::core::score::Hundredths;
@@ -45,10 +45,11 @@ pub enum Screen {
     Printing,
     CertCheck,
     Safety,
+    ScoreImport,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 15] = [
+    pub const ALL: [Screen; 16] = [
         Screen::Grid,
         Screen::Progress,
         Screen::Flags,
@@ -64,6 +65,7 @@ impl Screen {
         Screen::Printing,
         Screen::CertCheck,
         Screen::Safety,
+        Screen::ScoreImport,
     ];
 
     pub fn label(self) -> &'static str {
@@ -83,6 +85,7 @@ impl Screen {
             Screen::Printing => text::SCREEN_PRINTING,
             Screen::CertCheck => text::SCREEN_CERT_CHECK,
             Screen::Safety => text::SCREEN_SAFETY,
+            Screen::ScoreImport => text::SCREEN_SCORE_IMPORT,
         }
     }
 
@@ -119,6 +122,7 @@ impl Screen {
                 Screen::People,
                 Screen::Accounts,
                 Screen::Settings,
+                Screen::ScoreImport,
                 Screen::Results,
                 Screen::Charts,
                 Screen::Printing,
@@ -302,6 +306,7 @@ struct Screens {
     print: print_view::PrintScreen,
     check: check_view::CheckScreen,
     safety: safety_view::SafetyScreen,
+    scores: scores_view::ScoresScreen,
     results_lines: Vec<results_view::ResultLine>,
 }
 
@@ -313,6 +318,7 @@ impl Screens {
             Screen::Printing => Some(&mut self.print),
             Screen::CertCheck => Some(&mut self.check),
             Screen::Safety => Some(&mut self.safety),
+            Screen::ScoreImport => Some(&mut self.scores),
             _ => None,
         }
     }
@@ -1360,7 +1366,8 @@ impl JudgeDeskApp {
             | Screen::Registration
             | Screen::Printing
             | Screen::CertCheck
-            | Screen::Safety => {}
+            | Screen::Safety
+            | Screen::ScoreImport => {}
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod print_view;
 pub mod registration_view;
 pub mod results_view;
 pub mod safety_view;
+pub mod scores_view;
 pub mod signin;
 pub mod startup;
 pub mod supervisor;

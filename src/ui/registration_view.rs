@@ -609,7 +609,7 @@ fn over_quota_ui(ui: &mut egui::Ui, preview: &Preview, reasons: &mut BTreeMap<St
 }
 
 /// Errors (in the error colour) and warnings with where each is.
-fn problems_ui(ui: &mut egui::Ui, id: &str, problems: &[Problem]) {
+pub(super) fn problems_ui(ui: &mut egui::Ui, id: &str, problems: &[Problem]) {
     ui.add_space(6.0);
     ui.strong(text::PROBLEMS_TITLE);
     const FIXED: [f32; 5] = [44.0, 170.0, 110.0, 40.0, 100.0];

@@ -110,6 +110,7 @@ pub const SCREEN_REGISTRATION: &str = "报名导入";
 pub const SCREEN_PRINTING: &str = "打印中心";
 pub const SCREEN_CERT_CHECK: &str = "证书查验";
 pub const SCREEN_SAFETY: &str = "数据安全";
+pub const SCREEN_SCORE_IMPORT: &str = "成绩导入";
 pub const NO_POOLS: &str = "您没有被分配到任何赛项组别，请联系赛务";
 pub const CHOOSE_POOL: &str = "请在左侧选择赛项组别";
 
@@ -639,4 +640,27 @@ pub fn logistics_loaded(tables: usize) -> String {
 
 pub fn locked_at_link(seq: i64) -> String {
     format!("（审计链第 {seq} 条，已载入评分表）")
+}
+
+// ---- 成绩导入 ---------------------------------------------------------------------------
+pub const SCORES_THEORY: &str = "理论成绩";
+pub const SCORES_PRACTICAL: &str = "纸质评分";
+pub const SCORES_THEORY_COLUMNS: &str =
+    "考试系统导出的理论成绩，列：赛项, 组别, 身份证号, 理论成绩";
+pub const SCORES_PRACTICAL_COLUMNS: &str = "从纸质评分表录入或其他评分机导出的操作技能评分，列：赛项, 组别, 身份证号 或 工位号, 裁判, 评分项, 分数";
+pub const SCORES_HINT: &str = "CSV（UTF-8 或 GBK）或 Excel；可一次选多个文件，也可以拖到窗口上。有错误则全部不导入，数据库不变。";
+pub const CHOOSE_SCORE_FILES: &str = "选择成绩文件…";
+pub const SCORE_FILE_HINT: &str = "或输入成绩文件路径";
+pub const NO_SCORE_FILES: &str = "还没有选择文件";
+
+pub fn import_scores_button(kind: &str) -> String {
+    format!("导入{kind}")
+}
+
+pub fn scores_imported(kind: &str, changed: usize) -> String {
+    format!("{kind}已导入：{changed} 项有变化")
+}
+
+pub fn scores_refused(problems: usize) -> String {
+    format!("未导入：发现 {problems} 处问题，数据库未改动。请修正文件后重新导入")
 }
