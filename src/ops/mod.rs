@@ -56,6 +56,20 @@ pub enum OpsError {
     Denied(String),
 }
 
+impl OpsError {
+    /// One line for a person: a refusal's problems joined, else the error itself.
+    pub fn into_text(self) -> String {
+        match self {
+            OpsError::Refused(problems) => problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("；"),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for OpsError {
     fn from(e: rusqlite::Error) -> Self {
         OpsError::Store(StoreError::Sql(e))

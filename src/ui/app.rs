@@ -362,17 +362,6 @@ pub struct JudgeDeskApp {
     desk_version: u64,
 }
 
-pub(super) fn error_text(e: OpsError) -> String {
-    match e {
-        OpsError::Refused(problems) => problems
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join("；"),
-        other => other.to_string(),
-    }
-}
-
 impl JudgeDeskApp {
     /// Opens the window's state on a database (loads the first snapshot before the first frame).
     pub fn new(conn: Connection, db_label: String) -> JudgeDeskApp {
@@ -407,7 +396,7 @@ impl JudgeDeskApp {
         };
         match workflow::load_desk(&conn) {
             Ok(desk) => app.desk = desk,
-            Err(e) => app.status = Some((error_text(e), true)),
+            Err(e) => app.status = Some((e.into_text(), true)),
         }
         app.needs_first_account = ops::admin::needs_first_account(&conn).unwrap_or(false);
         app.conn = Some(conn);
@@ -597,7 +586,7 @@ impl JudgeDeskApp {
     /// A reload on the worker thread.
     fn reload_later(&mut self) {
         self.spawn(Box::new(|conn| JobOutput {
-            desk: Some(workflow::load_desk(conn).map_err(error_text)),
+            desk: Some(workflow::load_desk(conn).map_err(OpsError::into_text)),
             ..Default::default()
         }));
     }
@@ -699,7 +688,7 @@ impl JudgeDeskApp {
                     };
                     self.screens.signin.failed(&name, message);
                 }
-                Err(e) => self.screens.signin.failed(&name, error_text(e)),
+                Err(e) => self.screens.signin.failed(&name, e.into_text()),
             }
         }
     }
@@ -737,7 +726,7 @@ impl JudgeDeskApp {
             };
             JobOutput {
                 message,
-                desk: reload.then(|| workflow::load_desk(conn).map_err(error_text)),
+                desk: reload.then(|| workflow::load_desk(conn).map_err(OpsError::into_text)),
                 reply: Some((screen, reply)),
                 ..Default::default()
             }
@@ -757,7 +746,7 @@ impl JudgeDeskApp {
         };
         match run(conn, &actor) {
             Ok(message) => self.status = Some((message, false)),
-            Err(e) => self.status = Some((error_text(e), true)),
+            Err(e) => self.status = Some((e.into_text(), true)),
         }
         self.reload_later();
     }
@@ -769,8 +758,8 @@ impl JudgeDeskApp {
     ) {
         let Some(actor) = self.actor() else { return };
         self.spawn(Box::new(move |conn| JobOutput {
-            message: Some(run(conn, &actor).map_err(error_text)),
-            desk: Some(workflow::load_desk(conn).map_err(error_text)),
+            message: Some(run(conn, &actor).map_err(OpsError::into_text)),
+            desk: Some(workflow::load_desk(conn).map_err(OpsError::into_text)),
             ..Default::default()
         }));
     }
@@ -788,7 +777,7 @@ impl JudgeDeskApp {
             Action::SignIn { name, pin } => {
                 self.spawn(Box::new(move |conn| JobOutput {
                     signin: Some((name.clone(), ops::accounts::sign_in(conn, &name, &pin))),
-                    desk: Some(workflow::load_desk(conn).map_err(error_text)),
+                    desk: Some(workflow::load_desk(conn).map_err(OpsError::into_text)),
                     ..Default::default()
                 }));
             }
@@ -801,7 +790,7 @@ impl JudgeDeskApp {
                     };
                     JobOutput {
                         signin: Some((name.clone(), signin)),
-                        desk: Some(workflow::load_desk(conn).map_err(error_text)),
+                        desk: Some(workflow::load_desk(conn).map_err(OpsError::into_text)),
                         ..Default::default()
                     }
                 }));
@@ -959,7 +948,7 @@ impl JudgeDeskApp {
                 };
                 match ops::admin::reveal_id_number(conn, &actor, contestant) {
                     Ok(number) => self.screens.coordinator.revealed(contestant, number),
-                    Err(e) => self.status = Some((error_text(e), true)),
+                    Err(e) => self.status = Some((e.into_text(), true)),
                 }
             }
             Action::EditContestant { contestant, edit } => self.quick(move |conn, actor| {
@@ -1008,7 +997,7 @@ impl JudgeDeskApp {
                 let actors = workflow::audit_actors(conn).unwrap_or_default();
                 match rows {
                     Ok(rows) => self.screens.audit.loaded(filter, rows, actors),
-                    Err(e) => self.status = Some((error_text(e), true)),
+                    Err(e) => self.status = Some((e.into_text(), true)),
                 }
             }
         }
@@ -1039,7 +1028,7 @@ impl JudgeDeskApp {
             let desk = reopened
                 .as_ref()
                 .ok()
-                .map(|conn| workflow::load_desk(conn).map_err(error_text));
+                .map(|conn| workflow::load_desk(conn).map_err(OpsError::into_text));
             if let Some(ctx) = ctx {
                 ctx.request_repaint();
             }
@@ -1093,13 +1082,13 @@ impl JudgeDeskApp {
                 self.status = match ops::backup::automatic_if_due(conn) {
                     Ok(_) => Some((saved, false)),
                     Err(e) => Some((
-                        format!("{saved}；{}{}", text::BACKUP_FAILED, error_text(e)),
+                        format!("{saved}；{}{}", text::BACKUP_FAILED, e.into_text()),
                         true,
                     )),
                 };
             }
             Err(e) => {
-                let message = error_text(e);
+                let message = e.into_text();
                 self.screens
                     .grid
                     .failed(contestant, &criterion, message.clone());
@@ -1415,6 +1404,6 @@ impl eframe::App for JudgeDeskApp {
 fn milestone_backup(conn: &rusqlite::Connection, reason: ops::backup::Reason) -> String {
     match ops::backup::at_milestone(conn, reason) {
         Ok(_) => String::new(),
-        Err(e) => format!("；{}{}", text::BACKUP_FAILED, error_text(e)),
+        Err(e) => format!("；{}{}", text::BACKUP_FAILED, e.into_text()),
     }
 }

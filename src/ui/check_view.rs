@@ -3,9 +3,10 @@
 //! checks it on the worker thread, and the answer is shown large: 有效 with the number, the
 //! holder, the award and the issue date, or 无效 / 已作废 / 签名不符 with the reason.
 
-use super::app::{Screen, ToolScreen, error_text};
+use super::app::{Screen, ToolScreen};
 use super::task::{self, Cx, Done, Outcome};
 use super::text;
+use crate::ops::OpsError;
 use crate::ops::certificates::{self, Invalidity, Verification};
 
 const FIELD_ID: &str = "certificate_check_input";
@@ -50,7 +51,8 @@ impl CheckScreen {
         }
         self.checking = true;
         cx.run(Screen::CertCheck, move |env| {
-            let verification = certificates::verify(env.conn, &scanned).map_err(error_text)?;
+            let verification =
+                certificates::verify(env.conn, &scanned).map_err(OpsError::into_text)?;
             Ok(Done::with(
                 "",
                 Checked {

@@ -8,13 +8,14 @@
 //! chooses, hands the work to the worker thread and shows the answer. The preview and the
 //! register are rebuilt on the worker when the choice or the data changes, never per frame.
 
-use super::app::{Screen, ToolScreen, error_text};
+use super::app::{Screen, ToolScreen};
 use super::dialogs::{self, Pending};
 use super::page_preview;
 use super::results_view::names_visible;
 use super::task::{self, Cx, Done, Outcome, TaskEnv};
 use super::text;
 use crate::core::model::PoolKey;
+use crate::ops::OpsError;
 use crate::ops::certificates::{self, DEFAULT_PRINTER, PrintRequest};
 use crate::ops::documents::{self, Format, Preview};
 use crate::print::certificate::{Layout, Offset, Paper};
@@ -325,7 +326,7 @@ impl PrintScreen {
     fn refresh(&mut self, cx: &mut Cx, choice: Choice) {
         self.requested = Some(choice.clone());
         cx.run(Screen::Printing, move |env| {
-            let preview = build_preview(env.conn, &choice).map_err(error_text);
+            let preview = build_preview(env.conn, &choice).map_err(OpsError::into_text);
             let printers = certificates::printers(env.conn).unwrap_or_default();
             let register = match (&choice.pool, choice.kind.is_certificate()) {
                 (Some(pool), true) => certificates::list(env.conn, Some(pool)).unwrap_or_default(),
@@ -380,7 +381,7 @@ impl PrintScreen {
                     last.set((done, total));
                 },
             )
-            .map_err(error_text)?;
+            .map_err(OpsError::into_text)?;
             let path = report.path.display().to_string();
             let written = Written {
                 path: report.path,
@@ -395,8 +396,8 @@ impl PrintScreen {
     fn void(&mut self, cx: &mut Cx, number: String) {
         let reason = self.reason.trim().to_string();
         self.start(cx, move |env| {
-            let row =
-                certificates::void(env.conn, env.actor, &number, &reason).map_err(error_text)?;
+            let row = certificates::void(env.conn, env.actor, &number, &reason)
+                .map_err(OpsError::into_text)?;
             Ok(Done::with(text::voided(&row.number), Reply::Changed).changed())
         });
     }
@@ -406,7 +407,7 @@ impl PrintScreen {
         let offset = self.offset;
         self.start(cx, move |env| {
             certificates::set_printer_offset(env.conn, env.actor, &printer, offset)
-                .map_err(error_text)?;
+                .map_err(OpsError::into_text)?;
             Ok(Done::with(
                 text::offset_saved(&printer, offset.x, offset.y),
                 Reply::Changed,
@@ -935,7 +936,7 @@ fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done, String> {
                 out,
                 &mut progress,
             )
-            .map_err(error_text)?;
+            .map_err(OpsError::into_text)?;
             let summary = if report.draft {
                 text::drafts_written(report.pages)
             } else {
@@ -970,7 +971,7 @@ fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done, String> {
             documents::rosters(env.conn, pool, Format::Xlsx, choice.draft, &mut progress)
         }
     }
-    .map_err(error_text)?;
+    .map_err(OpsError::into_text)?;
     crate::io::write_file_atomically(out, &bytes)
         .map_err(|e| text::cannot_write(&out.display().to_string(), &e.to_string()))?;
     let pages = (!choice.kind.is_xlsx()).then(|| last.get().1);

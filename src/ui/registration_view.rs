@@ -69,17 +69,6 @@ pub struct RegistrationScreen {
     written: Option<PathBuf>,
 }
 
-fn error_text(e: OpsError) -> String {
-    match e {
-        OpsError::Refused(problems) => problems
-            .iter()
-            .map(Problem::to_string)
-            .collect::<Vec<_>>()
-            .join("；"),
-        other => other.to_string(),
-    }
-}
-
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
@@ -191,7 +180,7 @@ impl RegistrationScreen {
         cx.run(Screen::Registration, move |env| {
             let preview =
                 ops::registration::preview_registration(env.conn, &files, &preview_options())
-                    .map_err(error_text)?;
+                    .map_err(OpsError::into_text)?;
             Ok(Done::with(
                 text::previewed(files.len()),
                 Reply::Preview(files, preview),
@@ -215,10 +204,10 @@ impl RegistrationScreen {
                         &files,
                         &preview_options(),
                     )
-                    .map_err(error_text)?;
+                    .map_err(OpsError::into_text)?;
                     Ok(Done::with(text::FIX_ERRORS, Reply::Preview(files, preview)))
                 }
-                Err(e) => Err(error_text(e)),
+                Err(e) => Err(e.into_text()),
             }
         });
     }
@@ -232,7 +221,7 @@ impl RegistrationScreen {
         make: impl FnOnce(&TaskEnv) -> ops::Result<Vec<u8>> + Send + 'static,
     ) {
         cx.run(Screen::Registration, move |env| {
-            let bytes = make(env).map_err(error_text)?;
+            let bytes = make(env).map_err(OpsError::into_text)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     text::cannot_create_folder(&dir.display().to_string(), &e.to_string())
@@ -503,7 +492,7 @@ impl RegistrationScreen {
     fn start_logistics(&mut self, cx: &mut Cx) {
         self.logistics_asked = true;
         cx.run(Screen::Registration, |env| {
-            let plan = ops::logistics::logistics(env.conn).map_err(error_text)?;
+            let plan = ops::logistics::logistics(env.conn).map_err(OpsError::into_text)?;
             let tables = ops::logistics::logistics_tables(&plan);
             Ok(Done::with(
                 text::logistics_loaded(tables.len()),

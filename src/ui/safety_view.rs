@@ -122,17 +122,6 @@ pub struct SafetyScreen {
     open_backup: Option<Pending<Option<PathBuf>>>,
 }
 
-fn failed(e: OpsError) -> String {
-    match e {
-        OpsError::Refused(problems) => problems
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join("；"),
-        other => other.to_string(),
-    }
-}
-
 /// Reads everything the screen shows.
 fn overview(env: &TaskEnv) -> ops::Result<Overview> {
     let backups = match env.db {
@@ -177,8 +166,8 @@ fn step(
     run: impl FnOnce(&TaskEnv) -> ops::Result<(String, Option<Note>)> + Send + 'static,
 ) {
     cx.run(Screen::Safety, move |env| {
-        let (message, note) = run(env).map_err(failed)?;
-        let overview = overview(env).map_err(failed)?;
+        let (message, note) = run(env).map_err(OpsError::into_text)?;
+        let overview = overview(env).map_err(OpsError::into_text)?;
         let done = Done::with(message, Reply { note, overview });
         Ok(if changes { done.changed() } else { done })
     });
