@@ -375,11 +375,6 @@ fn winners(conn: &Connection, pools: &[PoolInfo]) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-fn write_pdf(out: &Path, bytes: &[u8]) -> Result<()> {
-    crate::io::write_file_atomically(out, bytes)
-        .map_err(|e| OpsError::Denied(format!("无法写入 {}：{e}", out.display())))
-}
-
 fn render(
     certificates: &[Certificate],
     settings: &Settings,
@@ -630,7 +625,7 @@ pub fn print_certificates(
             },
         )?;
     }
-    write_pdf(out, &bytes)?;
+    super::safety::save_file(out, &bytes)?;
     tx.commit()?;
     Ok(PrintReport {
         path: out.to_path_buf(),
@@ -687,7 +682,7 @@ pub fn reprint(
         Some(request.layout.code()),
         reason.trim(),
     )?;
-    write_pdf(out, &bytes)?;
+    super::safety::save_file(out, &bytes)?;
     tx.commit()?;
     Ok(PrintReport {
         path: out.to_path_buf(),

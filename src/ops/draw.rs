@@ -297,19 +297,15 @@ pub fn write_mapping_sheets(
     }
     let contestants = people::contestants_in_pool(conn, pool.id)?;
     let (first, second) = mapping_sheets(&pool, &contestants);
-    std::fs::create_dir_all(dir)
-        .map_err(|e| OpsError::Denied(format!("无法创建目录 {}: {e}", dir.display())))?;
     let mut paths = Vec::new();
     for (name, text) in [("检录号对照表", first), ("工位号对照表", second)] {
         let path = dir.join(format!("{}-{name}.csv", pool.key));
-        crate::io::write_file_atomically(&path, text.as_bytes())
-            .map_err(|e| OpsError::Denied(format!("无法写入 {}: {e}", path.display())))?;
+        super::safety::save_file(&path, text.as_bytes())?;
         paths.push(path);
     }
     let pdf = mapping_sheets_pdf(&pool, &contestants)?;
     let path = dir.join(format!("{}-对照表.pdf", pool.key));
-    crate::io::write_file_atomically(&path, &pdf)
-        .map_err(|e| OpsError::Denied(format!("无法写入 {}: {e}", path.display())))?;
+    super::safety::save_file(&path, &pdf)?;
     paths.push(path);
     let pool_name = pool.key.to_string();
     audit::log(

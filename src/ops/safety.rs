@@ -135,6 +135,18 @@ fn held_message(db: &Path, holder: Option<Holder>) -> String {
     }
 }
 
+/// Writes a file a person asked for: its folder created when missing, the file written whole or
+/// not at all, and a failure told in plain Chinese (disk full, stick pulled, read-only).
+pub fn save_file(out: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            OpsError::Denied(io_message(&e, &format!("无法创建文件夹 {}", dir.display())))
+        })?;
+    }
+    crate::io::write_file_atomically(out, bytes)
+        .map_err(|e| OpsError::Denied(io_message(&e, &format!("无法写入 {}", out.display()))))
+}
+
 /// `what` failed because of `error`: what happened and what to do, in Chinese. Callers promise
 /// that nothing was half-written (they write to a temporary name and rename).
 pub fn io_message(error: &std::io::Error, what: &str) -> String {
@@ -152,6 +164,25 @@ pub fn io_message(error: &std::io::Error, what: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_saved_file_gets_its_folder_and_a_failure_is_told_plainly() {
+        let dir = std::env::temp_dir().join(format!("judgedesk-save-{}", std::process::id()));
+        let _ignored = std::fs::remove_dir_all(&dir);
+        let out = dir.join("打印").join("公示.pdf");
+        save_file(&out, b"%PDF").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read(&out).unwrap_or_default(), b"%PDF");
+        // A folder where the file should go: refused, in words, nothing else written.
+        let blocked = dir.join("占位");
+        std::fs::create_dir_all(blocked.join("x")).unwrap_or_else(|e| panic!("{e}"));
+        match save_file(&blocked, b"x") {
+            Err(OpsError::Denied(message)) => {
+                assert!(message.contains("无法写入") && message.contains("未留下不完整的文件"))
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let _ignored = std::fs::remove_dir_all(&dir);
+    }
 
     fn temp_db(name: &str) -> PathBuf {
         let dir =

@@ -15,9 +15,9 @@ use super::results_view::names_visible;
 use super::task::{self, Cx, Done, Outcome, TaskEnv};
 use super::text;
 use crate::core::model::PoolKey;
-use crate::ops::OpsError;
 use crate::ops::certificates::{self, DEFAULT_PRINTER, PrintRequest};
 use crate::ops::documents::{self, Format, Preview};
+use crate::ops::{self, OpsError};
 use crate::print::certificate::{Layout, Offset, Paper};
 use crate::store::certificates::CertificateRow;
 use rusqlite::Connection;
@@ -367,7 +367,6 @@ impl PrintScreen {
             ..choice.request()
         };
         self.start(cx, move |env| {
-            create_folder(&out)?;
             let last = Cell::new((0, 0));
             let report = certificates::reprint(
                 env.conn,
@@ -905,17 +904,8 @@ fn build_preview(conn: &Connection, choice: &Choice) -> crate::ops::Result<Previ
     }
 }
 
-fn create_folder(out: &Path) -> Result<(), String> {
-    match out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        Some(dir) => std::fs::create_dir_all(dir)
-            .map_err(|e| text::cannot_create_folder(&dir.display().to_string(), &e.to_string())),
-        None => Ok(()),
-    }
-}
-
 /// Writes `choice` to `out` on the worker thread, reporting pages as they are laid down.
 fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done, String> {
-    create_folder(out)?;
     let last = Cell::new((0, 0));
     let mut progress = |done: usize, total: usize| {
         env.progress.set(done, total);
@@ -972,8 +962,7 @@ fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done, String> {
         }
     }
     .map_err(OpsError::into_text)?;
-    crate::io::write_file_atomically(out, &bytes)
-        .map_err(|e| text::cannot_write(&out.display().to_string(), &e.to_string()))?;
+    ops::safety::save_file(out, &bytes).map_err(OpsError::into_text)?;
     let pages = (!choice.kind.is_xlsx()).then(|| last.get().1);
     let written = Written {
         path: out.to_path_buf(),

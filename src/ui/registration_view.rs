@@ -222,14 +222,8 @@ impl RegistrationScreen {
     ) {
         cx.run(Screen::Registration, move |env| {
             let bytes = make(env).map_err(OpsError::into_text)?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    text::cannot_create_folder(&dir.display().to_string(), &e.to_string())
-                })?;
-            }
+            ops::safety::save_file(&path, &bytes).map_err(OpsError::into_text)?;
             let shown = path.display().to_string();
-            crate::io::write_file_atomically(&path, &bytes)
-                .map_err(|e| text::cannot_write(&shown, &e.to_string()))?;
             let message = if logged {
                 text::full_ids_written(&shown)
             } else {

@@ -628,12 +628,6 @@ pub const FILE_SCORE_SHEETS: &str = "评分表";
 pub const FILE_ROSTERS: &str = "获奖名册";
 pub const FILE_REPRINT: &str = "证书重印";
 pub const FILE_DRAFT_SUFFIX: &str = "样张";
-pub fn cannot_create_folder(path: &str, error: &str) -> String {
-    format!("无法创建文件夹 {path}：{error}")
-}
-pub fn cannot_write(path: &str, error: &str) -> String {
-    format!("无法写入 {path}：{error}")
-}
 pub fn logistics_loaded(tables: usize) -> String {
     format!("住宿与接站汇总已更新（{tables} 张表）")
 }
