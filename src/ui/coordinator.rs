@@ -951,7 +951,7 @@ impl CoordinatorScreen {
                             let r = choice(ui, ("kind", i), &mut row.kind, Kind::ALL, Kind::label);
                             named(&r, i, cols[6]);
                             if ui
-                                .small_button(text::REMOVE_ROW)
+                                .small_button(text::REMOVE)
                                 .on_hover_text(text::REMOVE_ROW_HINT)
                                 .clicked()
                             {

@@ -40,6 +40,18 @@ pub const XLSX: Filter = ("Excel 工作簿", &["xlsx"]);
 pub const BACKUPS: Filter = ("数据库备份", &["sqlite", "db", "bak"]);
 pub const BUNDLES: Filter = ("评分数据包", &["jdbundle", "bundle"]);
 
+/// A dialog with its title, the folder it opens in and, for files, the filter.
+fn dialog(title: &str, filter: Option<Filter>, dir: Option<PathBuf>) -> rfd::FileDialog {
+    let mut dialog = rfd::FileDialog::new().set_title(title);
+    if let Some((label, extensions)) = filter {
+        dialog = dialog.add_filter(label, extensions);
+    }
+    match dir {
+        Some(dir) => dialog.set_directory(dir),
+        None => dialog,
+    }
+}
+
 /// Asks for one or more files to open.
 pub fn pick_files(
     ctx: &egui::Context,
@@ -47,16 +59,8 @@ pub fn pick_files(
     filter: Filter,
     dir: Option<PathBuf>,
 ) -> Pending<Option<Vec<PathBuf>>> {
-    let title = title.to_string();
-    Pending::spawn(ctx, move || {
-        let mut dialog = rfd::FileDialog::new()
-            .set_title(title)
-            .add_filter(filter.0, filter.1);
-        if let Some(dir) = dir {
-            dialog = dialog.set_directory(dir);
-        }
-        dialog.pick_files()
-    })
+    let dialog = dialog(title, Some(filter), dir);
+    Pending::spawn(ctx, move || dialog.pick_files())
 }
 
 /// Asks for one file to open.
@@ -66,16 +70,8 @@ pub fn pick_file(
     filter: Filter,
     dir: Option<PathBuf>,
 ) -> Pending<Option<PathBuf>> {
-    let title = title.to_string();
-    Pending::spawn(ctx, move || {
-        let mut dialog = rfd::FileDialog::new()
-            .set_title(title)
-            .add_filter(filter.0, filter.1);
-        if let Some(dir) = dir {
-            dialog = dialog.set_directory(dir);
-        }
-        dialog.pick_file()
-    })
+    let dialog = dialog(title, Some(filter), dir);
+    Pending::spawn(ctx, move || dialog.pick_file())
 }
 
 /// Asks where to save a file, suggesting `name` in `dir`.
@@ -86,18 +82,8 @@ pub fn save_file(
     dir: Option<PathBuf>,
     name: &str,
 ) -> Pending<Option<PathBuf>> {
-    let title = title.to_string();
-    let name = name.to_string();
-    Pending::spawn(ctx, move || {
-        let mut dialog = rfd::FileDialog::new()
-            .set_title(title)
-            .add_filter(filter.0, filter.1)
-            .set_file_name(name);
-        if let Some(dir) = dir {
-            dialog = dialog.set_directory(dir);
-        }
-        dialog.save_file()
-    })
+    let dialog = dialog(title, Some(filter), dir).set_file_name(name);
+    Pending::spawn(ctx, move || dialog.save_file())
 }
 
 /// Asks for a folder (a USB stick).
@@ -106,12 +92,6 @@ pub fn pick_folder(
     title: &str,
     dir: Option<PathBuf>,
 ) -> Pending<Option<PathBuf>> {
-    let title = title.to_string();
-    Pending::spawn(ctx, move || {
-        let mut dialog = rfd::FileDialog::new().set_title(title);
-        if let Some(dir) = dir {
-            dialog = dialog.set_directory(dir);
-        }
-        dialog.pick_folder()
-    })
+    let dialog = dialog(title, None, dir);
+    Pending::spawn(ctx, move || dialog.pick_folder())
 }

@@ -7,6 +7,7 @@ pub mod check_view;
 pub mod chief;
 pub mod coordinator;
 pub mod dialogs;
+pub mod file_list;
 pub mod fonts;
 pub mod grid;
 pub mod page_preview;

@@ -9,6 +9,7 @@
 
 use super::app::{Screen, ToolScreen};
 use super::dialogs::{self, Pending};
+use super::file_list::{Change, FileList};
 use super::task::{self, Cx, Done, Outcome, TaskEnv};
 use super::text;
 use crate::core::model::PoolKey;
@@ -45,9 +46,7 @@ enum Reply {
 pub struct RegistrationScreen {
     tab: Tab,
     /// The files to import, in the order chosen.
-    files: Vec<PathBuf>,
-    path_text: String,
-    picking: Option<Pending<Option<Vec<PathBuf>>>>,
+    forms: FileList,
     picking_folder: Option<Pending<Option<PathBuf>>>,
     /// The files changed: preview them as soon as the database is free.
     preview_wanted: bool,
@@ -69,13 +68,6 @@ pub struct RegistrationScreen {
     written: Option<PathBuf>,
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().to_string(),
-    )
-}
-
 fn preview_options() -> ImportOptions {
     ImportOptions {
         dry_run: true,
@@ -84,41 +76,25 @@ fn preview_options() -> ImportOptions {
 }
 
 impl RegistrationScreen {
-    /// Files to import (a file already listed is not added twice) and previewed again: a file
+    /// Files to import (a file already listed is not added twice), previewed again: a file
     /// given again may have been corrected since.
     pub fn add_files(&mut self, files: impl IntoIterator<Item = PathBuf>) {
-        for file in files {
-            if !self.files.contains(&file) {
-                self.files.push(file);
+        let change = self.forms.add(files);
+        self.files_changed(change);
+    }
+
+    fn files_changed(&mut self, change: Change) {
+        match change {
+            Change::None => {}
+            Change::Added => {
+                self.preview_wanted = true;
+                self.imported = None;
+                self.tab = Tab::Import;
             }
-        }
-        if !self.files.is_empty() {
-            self.preview_wanted = true;
-            self.imported = None;
-            self.tab = Tab::Import;
-        }
-    }
-
-    fn remove_file(&mut self, index: usize) {
-        if index < self.files.len() {
-            self.files.remove(index);
-            self.preview = None;
-            self.preview_wanted = !self.files.is_empty();
-        }
-    }
-
-    fn add_typed_path(&mut self) {
-        let typed = self.path_text.trim().trim_matches('"').to_string();
-        if typed.is_empty() {
-            return;
-        }
-        let path = PathBuf::from(&typed);
-        if path.is_file() {
-            self.add_files([path]);
-            self.path_text.clear();
-            self.note = None;
-        } else {
-            self.note = Some((format!("{}：{typed}", text::FILE_NOT_FOUND), true));
+            Change::Removed => {
+                self.preview = None;
+                self.preview_wanted = !self.forms.is_empty();
+            }
         }
     }
 
@@ -144,7 +120,7 @@ impl RegistrationScreen {
         let Some((files, preview)) = &self.preview else {
             return Err(text::PREVIEW_FIRST);
         };
-        if files != &self.files || self.files.is_empty() {
+        if files.as_slice() != self.forms.files() || self.forms.is_empty() {
             return Err(text::PREVIEW_STALE);
         }
         if preview.blocking().next().is_some() {
@@ -172,11 +148,11 @@ impl RegistrationScreen {
 
     fn start_preview(&mut self, cx: &mut Cx) {
         self.preview_wanted = false;
-        if self.files.is_empty() {
+        if self.forms.is_empty() {
             self.preview = None;
             return;
         }
-        let files = self.files.clone();
+        let files = self.forms.files().to_vec();
         cx.run(Screen::Registration, move |env| {
             let preview =
                 ops::registration::preview_registration(env.conn, &files, &preview_options())
@@ -189,7 +165,7 @@ impl RegistrationScreen {
     }
 
     fn start_import(&mut self, cx: &mut Cx, options: ImportOptions) {
-        let files = self.files.clone();
+        let files = self.forms.files().to_vec();
         cx.run(Screen::Registration, move |env| {
             match ops::registration::import_registration(env.conn, &files, env.actor, &options) {
                 Ok(report) => Ok(Done::with(
@@ -236,12 +212,6 @@ impl RegistrationScreen {
     }
 
     fn poll_dialogs(&mut self) {
-        if let Some(answer) = self.picking.as_ref().and_then(Pending::take) {
-            self.picking = None;
-            if let Some(files) = answer {
-                self.add_files(files);
-            }
-        }
         if let Some(answer) = self.picking_folder.as_ref().and_then(Pending::take) {
             self.picking_folder = None;
             if let Some(dir) = answer {
@@ -283,36 +253,16 @@ impl RegistrationScreen {
     }
 
     fn import_ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        let chosen = self.forms.chooser_ui(
+            ui,
+            text::CHOOSE_FORMS,
+            text::FILE_PATH_HINT,
+            dialogs::SPREADSHEETS,
+            cx.db.and_then(Path::parent),
+        );
+        self.files_changed(chosen);
         ui.horizontal(|ui| {
-            if ui
-                .add_enabled(
-                    self.picking.is_none(),
-                    egui::Button::new(text::CHOOSE_FORMS),
-                )
-                .clicked()
-            {
-                let dir = self
-                    .files
-                    .last()
-                    .and_then(|f| f.parent())
-                    .or_else(|| cx.db.and_then(Path::parent))
-                    .map(Path::to_path_buf);
-                self.picking = Some(dialogs::pick_files(
-                    ui.ctx(),
-                    text::CHOOSE_FORMS_TITLE,
-                    dialogs::SPREADSHEETS,
-                    dir,
-                ));
-            }
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut self.path_text)
-                    .hint_text(text::FILE_PATH_HINT)
-                    .desired_width(420.0),
-            );
-            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui.button(text::ADD_FILE).clicked() || entered {
-                self.add_typed_path();
-            }
+            ui.weak(text::DROP_HINT);
             ui.separator();
             if ui
                 .add_enabled(!cx.busy, egui::Button::new(text::WRITE_TEMPLATE))
@@ -324,40 +274,16 @@ impl RegistrationScreen {
                 });
             }
         });
-        ui.weak(text::DROP_HINT);
         ui.add_space(4.0);
-
-        if self.files.is_empty() {
-            ui.label(text::NO_FILES);
-        } else {
-            let mut remove = None;
-            egui::ScrollArea::vertical()
-                .id_salt("registration_files")
-                .max_height(96.0)
-                .show(ui, |ui| {
-                    for (index, file) in self.files.iter().enumerate() {
-                        ui.horizontal(|ui| {
-                            if ui.small_button(text::REMOVE).clicked() {
-                                remove = Some(index);
-                            }
-                            ui.label(file_name(file));
-                            if let Some(dir) = file.parent() {
-                                ui.weak(dir.display().to_string());
-                            }
-                        });
-                    }
-                });
-            if let Some(index) = remove {
-                self.remove_file(index);
-            }
-        }
+        let removed = self.forms.list_ui(ui, "registration_files", text::NO_FILES);
+        self.files_changed(removed);
 
         ui.add_space(4.0);
         let ready = self.import_options();
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(
-                    !cx.busy && !self.files.is_empty(),
+                    !cx.busy && !self.forms.is_empty(),
                     egui::Button::new(text::PREVIEW),
                 )
                 .clicked()
@@ -373,14 +299,14 @@ impl RegistrationScreen {
             {
                 self.start_import(cx, options);
             }
-            if !self.files.is_empty() && ui.button(text::CLEAR_FILES).clicked() {
-                self.files.clear();
+            if !self.forms.is_empty() && ui.button(text::CLEAR_FILES).clicked() {
+                self.forms.clear();
                 self.preview = None;
                 self.preview_wanted = false;
             }
             match &ready {
                 Ok(_) => ui.label(text::READY_TO_IMPORT),
-                Err(why) if self.files.is_empty() || self.imported.is_some() => ui.weak(*why),
+                Err(why) if self.forms.is_empty() || self.imported.is_some() => ui.weak(*why),
                 Err(why) => ui.colored_label(ui.visuals().warn_fg_color, *why),
             };
         });

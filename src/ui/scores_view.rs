@@ -4,7 +4,8 @@
 //! file, row and field, and changes nothing; warnings do not block.
 
 use super::app::{Screen, ToolScreen};
-use super::dialogs::{self, Pending};
+use super::dialogs;
+use super::file_list::{Change, FileList};
 use super::registration_view::problems_ui;
 use super::task::{self, Cx, Done, Outcome};
 use super::text;
@@ -52,18 +53,9 @@ pub enum Imported {
 #[derive(Default)]
 pub struct ScoresScreen {
     kind: Kind,
-    files: Vec<PathBuf>,
-    path_text: String,
-    picking: Option<Pending<Option<Vec<PathBuf>>>>,
+    files: FileList,
     outcome: Option<Imported>,
     note: Option<String>,
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().to_string(),
-    )
 }
 
 impl ScoresScreen {
@@ -76,31 +68,18 @@ impl ScoresScreen {
     }
 
     pub fn add_files(&mut self, files: impl IntoIterator<Item = PathBuf>) {
-        for file in files {
-            if !self.files.contains(&file) {
-                self.files.push(file);
-            }
-        }
-        self.outcome = None;
+        let change = self.files.add(files);
+        self.files_changed(change);
     }
 
-    fn add_typed_path(&mut self) {
-        let typed = self.path_text.trim().trim_matches('"').to_string();
-        if typed.is_empty() {
-            return;
-        }
-        let path = PathBuf::from(&typed);
-        if path.is_file() {
-            self.add_files([path]);
-            self.path_text.clear();
-            self.note = None;
-        } else {
-            self.note = Some(format!("{}：{typed}", text::FILE_NOT_FOUND));
+    fn files_changed(&mut self, change: Change) {
+        if change != Change::None {
+            self.outcome = None;
         }
     }
 
     fn start_import(&mut self, cx: &mut Cx) {
-        let (kind, files) = (self.kind, self.files.clone());
+        let (kind, files) = (self.kind, self.files.files().to_vec());
         cx.run(Screen::ScoreImport, move |env| {
             let mut tables = Vec::new();
             let mut problems = Vec::new();
@@ -143,9 +122,6 @@ impl ScoresScreen {
 
 impl ToolScreen for ScoresScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
-        if let Some(Some(files)) = self.picking.as_ref().and_then(Pending::take) {
-            self.add_files(files);
-        }
         ui.horizontal(|ui| {
             ui.heading(text::SCREEN_SCORE_IMPORT);
             ui.add_space(16.0);
@@ -162,46 +138,19 @@ impl ToolScreen for ScoresScreen {
         ui.weak(self.kind.columns());
         ui.weak(text::SCORES_HINT);
         ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            if ui.button(text::CHOOSE_SCORE_FILES).clicked() {
-                let dir = cx.db.and_then(Path::parent).map(Path::to_path_buf);
-                self.picking = Some(dialogs::pick_files(
-                    ui.ctx(),
-                    text::CHOOSE_SCORE_FILES,
-                    dialogs::SPREADSHEETS,
-                    dir,
-                ));
-            }
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut self.path_text)
-                    .hint_text(text::SCORE_FILE_HINT)
-                    .desired_width(420.0),
-            );
-            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui.button(text::ADD_FILE).clicked() || entered {
-                self.add_typed_path();
-            }
-        });
+        let chosen = self.files.chooser_ui(
+            ui,
+            text::CHOOSE_SCORE_FILES,
+            text::SCORE_FILE_HINT,
+            dialogs::SPREADSHEETS,
+            cx.db.and_then(Path::parent),
+        );
+        self.files_changed(chosen);
         if let Some(note) = &self.note {
             ui.colored_label(ui.visuals().error_fg_color, note);
         }
-        let mut remove = None;
-        for (i, file) in self.files.iter().enumerate() {
-            ui.horizontal(|ui| {
-                ui.label(format!("● {}", file_name(file)))
-                    .on_hover_text(file.display().to_string());
-                if ui.small_button(text::REMOVE_ROW).clicked() {
-                    remove = Some(i);
-                }
-            });
-        }
-        if let Some(i) = remove {
-            self.files.remove(i);
-            self.outcome = None;
-        }
-        if self.files.is_empty() {
-            ui.label(text::NO_SCORE_FILES);
-        }
+        let removed = self.files.list_ui(ui, "score_files", text::NO_SCORE_FILES);
+        self.files_changed(removed);
         ui.add_space(4.0);
         let ready = !cx.busy && !self.files.is_empty();
         if ui

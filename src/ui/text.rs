@@ -264,7 +264,6 @@ pub const SAVE_SCHEME: &str = "保存评分方案";
 pub const CRITERION_NAME_HINT: &str = "评分项名称";
 pub const CRITERION_MAX_HINT: &str = "满分";
 pub const UNDO_SCHEME: &str = "放弃修改";
-pub const REMOVE_ROW: &str = "×";
 pub const REMOVE_ROW_HINT: &str = "删除该评分项";
 pub const END_TIME: &str = "比赛结束时间";
 pub const TIME_FORMAT_HINT: &str = "16:30";
