@@ -115,6 +115,21 @@ impl<'de> serde::Deserialize<'de> for Date {
     }
 }
 
+/// A time of day as people write it on a 24-hour clock, `16:30`: two digits, a colon, two
+/// digits. Returns `(hour, minute)`.
+pub fn clock_time(text: &str) -> Option<(u32, u32)> {
+    let (h, m) = text.trim().split_once(':')?;
+    let two = |t: &str| -> Option<u32> {
+        if t.len() == 2 && t.chars().all(|c| c.is_ascii_digit()) {
+            t.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (hour, minute) = (two(h)?, two(m)?);
+    (hour < 24 && minute < 60).then_some((hour, minute))
+}
+
 pub fn is_leap_year(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -186,5 +201,14 @@ mod tests {
         }
         assert_eq!(d("1970-01-02").days_since_epoch(), 1);
         assert_eq!(d("2023-11-15").add_days(17), d("2023-12-02"));
+    }
+
+    #[test]
+    fn end_times_are_24_hour_clock_times() {
+        let valid_time = |t: &str| clock_time(t).is_some();
+        assert!(valid_time("16:30") && valid_time("00:00") && valid_time("23:59"));
+        assert!(!valid_time("24:00") && !valid_time("9:30") && !valid_time("16:60"));
+        assert!(!valid_time("1630") && !valid_time("16：30"));
+        assert_eq!(clock_time(" 16:30 "), Some((16, 30)));
     }
 }

@@ -260,8 +260,7 @@ pub fn update_pool_settings(
         return Err(OpsError::Denied("理论权重须在 0 到 100 之间".into()));
     }
     if let Some(time) = settings.end_time.as_deref() {
-        let valid = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").is_ok();
-        if !valid {
+        if crate::core::date::clock_time(time).is_none() {
             return Err(OpsError::Denied(
                 "比赛结束时间应写作 16:30（24 小时制）".into(),
             ));

@@ -9,6 +9,7 @@ use super::accounts::{self, SignIn};
 use super::results::{self, Results};
 use super::scoring::{new_uid, pool_or_denied, workstation_label};
 use super::{Actor, OpsError, Result};
+use crate::core::date::clock_time;
 use crate::core::evaluate::{PoolOutcome, PoolSheet};
 use crate::core::model::{Kind, PoolKey, PoolSettings, PoolState, Role, Status};
 use crate::core::score::Hundredths;
@@ -674,11 +675,12 @@ pub fn published_at(events: &[PoolEvent]) -> Option<String> {
 /// When the pool's competition ended: its end date at the end time set for it, else when the
 /// chief judge (last) locked it, scoring being over.
 pub fn pool_end(settings: &PoolSettings, events: &[PoolEvent]) -> Option<chrono::NaiveDateTime> {
-    if let Some(time) = settings.end_time.as_deref() {
+    if let Some((hour, minute)) = settings.end_time.as_deref().and_then(clock_time) {
         let d = settings.end_date;
-        let at = format!("{:04}-{:02}-{:02} {}", d.year, d.month, d.day, time.trim());
-        if let Some(end) = parse_time(&at) {
-            return Some(end);
+        let end = chrono::NaiveDate::from_ymd_opt(d.year, d.month, d.day)
+            .and_then(|day| day.and_hms_opt(hour, minute, 0));
+        if end.is_some() {
+            return end;
         }
     }
     // Times are typed to the minute: the lock's seconds are dropped.
@@ -694,7 +696,16 @@ pub fn appeal_deadline(
     settings: &PoolSettings,
     events: &[PoolEvent],
 ) -> Option<chrono::NaiveDateTime> {
-    pool_end(settings, events).map(|end| end + chrono::Duration::minutes(APPEAL_WINDOW_MINUTES))
+    appeal_window(settings, events).map(|(_, deadline)| deadline)
+}
+
+/// The pool's end and the appeal deadline two hours later.
+fn appeal_window(
+    settings: &PoolSettings,
+    events: &[PoolEvent],
+) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
+    pool_end(settings, events)
+        .map(|end| (end, end + chrono::Duration::minutes(APPEAL_WINDOW_MINUTES)))
 }
 
 /// The supervisor records a team leader's written appeal, received at `received_at`
@@ -726,8 +737,7 @@ pub fn record_appeal(
         ));
     }
     let events = flow::pool_events(&tx, pool.id)?;
-    if let Some(end) = pool_end(&pool.settings, &events) {
-        let deadline = end + chrono::Duration::minutes(APPEAL_WINDOW_MINUTES);
+    if let Some((end, deadline)) = appeal_window(&pool.settings, &events) {
         if received > deadline {
             return denied(format!(
                 "已超过申诉期限（比赛结束 {} 后 2 小时，截至 {}），不予受理",

@@ -268,7 +268,6 @@ pub const REMOVE_ROW_HINT: &str = "删除该评分项";
 pub const END_TIME: &str = "比赛结束时间";
 pub const TIME_FORMAT_HINT: &str = "16:30";
 pub const END_TIME_HINT: &str = "申诉须在结束后 2 小时内提出；不填则以裁判长锁定成绩的时间为准";
-pub const BAD_TIME: &str = "结束时间应写作 16:30（24 小时制）";
 pub fn scheme_total(total: &str) -> String {
     format!("满分合计 {total} / 100")
 }
