@@ -259,12 +259,11 @@ pub fn update_pool_settings(
     if settings.theory_weight > 100 {
         return Err(OpsError::Denied("理论权重须在 0 到 100 之间".into()));
     }
-    if let Some(time) = settings.end_time.as_deref() {
-        if crate::core::date::clock_time(time).is_none() {
-            return Err(OpsError::Denied(
-                "比赛结束时间应写作 16:30（24 小时制）".into(),
-            ));
-        }
+    let end_time = settings.end_time.as_deref();
+    if end_time.is_some_and(|t| crate::core::date::clock_time(t).is_none()) {
+        return Err(OpsError::Denied(
+            "比赛结束时间应写作 16:30（24 小时制）".into(),
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     if !settings.tie_breakers.iter().all(|t| seen.insert(*t)) {
