@@ -572,14 +572,26 @@ impl JudgeDeskApp {
     // ---- jobs ---------------------------------------------------------------------------
 
     fn spawn(&mut self, job: JobFn) {
+        self.spawn_owning(move |conn| {
+            let output = job(&conn);
+            (Some(conn), output)
+        });
+    }
+
+    /// Lends the connection itself to the worker, which hands back a connection (`None` when
+    /// the database could not be reopened) with what it brings.
+    fn spawn_owning(
+        &mut self,
+        job: impl FnOnce(Connection) -> (Option<Connection>, JobOutput) + Send + 'static,
+    ) {
         let Some(conn) = self.conn.take() else { return };
         let ctx = self.repaint.clone();
         self.job = Some(std::thread::spawn(move || {
-            let output = job(&conn);
+            let done = job(conn);
             if let Some(ctx) = ctx {
                 ctx.request_repaint();
             }
-            (Some(conn), output)
+            done
         }));
     }
 
@@ -1011,9 +1023,7 @@ impl JudgeDeskApp {
             self.status = Some((text::RESTORE_NEEDS_FILE.to_string(), true));
             return;
         };
-        let Some(conn) = self.conn.take() else { return };
-        let ctx = self.repaint.clone();
-        self.job = Some(std::thread::spawn(move || {
+        self.spawn_owning(move |conn| {
             drop(conn);
             let restored = ops::backup::restore(&db, &file, &actor);
             let reopened = ops::setup::open_or_create(&db);
@@ -1029,9 +1039,6 @@ impl JudgeDeskApp {
                 .as_ref()
                 .ok()
                 .map(|conn| workflow::load_desk(conn).map_err(OpsError::into_text));
-            if let Some(ctx) = ctx {
-                ctx.request_repaint();
-            }
             (
                 reopened.ok(),
                 JobOutput {
@@ -1041,7 +1048,7 @@ impl JudgeDeskApp {
                     ..Default::default()
                 },
             )
-        }));
+        });
     }
 
     /// Saves one value at once (committed before the grid shows it saved) and updates the
