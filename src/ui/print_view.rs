@@ -164,13 +164,6 @@ fn safe_name(name: &str) -> String {
     }
 }
 
-/// The folder files go to by default: `打印` beside the database.
-fn print_folder(db: Option<&Path>) -> PathBuf {
-    db.and_then(Path::parent)
-        .unwrap_or(Path::new(""))
-        .join(text::PRINT_FOLDER)
-}
-
 /// What the worker built for a choice: the preview (or why it cannot print), the printer
 /// profiles and the certificate register of the pool.
 struct Snapshot {
@@ -360,7 +353,9 @@ impl PrintScreen {
 
     fn reprint(&mut self, cx: &mut Cx, choice: &Choice, number: String) {
         let reason = self.reason.trim().to_string();
-        let out = print_folder(cx.db).join(format!("{}-{number}.pdf", text::FILE_REPRINT));
+        let out = cx
+            .beside_db(text::PRINT_FOLDER)
+            .join(format!("{}-{number}.pdf", text::FILE_REPRINT));
         let request = PrintRequest {
             pool: None,
             draft: false,
@@ -419,7 +414,8 @@ impl PrintScreen {
 
     /// The output path follows the choice until the person types or picks another.
     fn follow_default_path(&mut self, cx: &Cx, choice: &Choice) {
-        let default = print_folder(cx.db)
+        let default = cx
+            .beside_db(text::PRINT_FOLDER)
             .join(choice.file_name())
             .display()
             .to_string();
@@ -917,7 +913,7 @@ fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done, String> {
             let key = env
                 .db
                 .map(certificates::key_path)
-                .unwrap_or_else(|| print_folder(None).join("judgedesk.sqlite.certificate-key"));
+                .unwrap_or_else(|| certificates::key_path(Path::new("judgedesk.sqlite")));
             let report = certificates::print_certificates(
                 env.conn,
                 env.actor,

@@ -20,7 +20,7 @@ use crate::ops::{self, OpsError};
 use crate::print::tables::Table;
 use egui_extras::{Column, TableBuilder};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Tab {
@@ -99,16 +99,8 @@ impl RegistrationScreen {
     }
 
     fn export_dir(&mut self, cx: &Cx) -> &mut String {
-        self.export_dir.get_or_insert_with(|| {
-            cx.db
-                .and_then(Path::parent)
-                .map_or_else(
-                    || PathBuf::from(text::EXPORT_DIR_NAME),
-                    |d| d.join(text::EXPORT_DIR_NAME),
-                )
-                .display()
-                .to_string()
-        })
+        self.export_dir
+            .get_or_insert_with(|| cx.beside_db(text::EXPORT_DIR_NAME).display().to_string())
     }
 
     fn export_path(&mut self, cx: &Cx, name: &str) -> PathBuf {
@@ -258,7 +250,7 @@ impl RegistrationScreen {
             text::CHOOSE_FORMS,
             text::FILE_PATH_HINT,
             dialogs::SPREADSHEETS,
-            cx.db.and_then(Path::parent),
+            cx.db_dir(),
         );
         self.files_changed(chosen);
         ui.horizontal(|ui| {

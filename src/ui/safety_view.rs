@@ -173,10 +173,6 @@ fn step(
     });
 }
 
-fn default_dir(db: Option<&Path>) -> Option<PathBuf> {
-    db.and_then(|d| d.parent()).map(Path::to_path_buf)
-}
-
 fn stamp() -> String {
     chrono::Local::now().format("%Y%m%d-%H%M").to_string()
 }
@@ -308,7 +304,7 @@ impl SafetyScreen {
                     ui.ctx(),
                     text::BACKUP_TO,
                     dialogs::BACKUPS,
-                    default_dir(cx.db),
+                    cx.db_dir().map(Path::to_path_buf),
                     &name,
                 ));
             }
@@ -405,7 +401,7 @@ impl SafetyScreen {
                     ui.ctx(),
                     text::RESTORE_FROM_FILE,
                     dialogs::BACKUPS,
-                    default_dir(cx.db),
+                    cx.db_dir().map(Path::to_path_buf),
                 ));
             }
             let from = self.restore_from.trim().to_string();

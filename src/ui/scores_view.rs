@@ -11,7 +11,7 @@ use super::task::{self, Cx, Done, Outcome};
 use super::text;
 use crate::core::problem::Problem;
 use crate::ops::{self, OpsError};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Which scores the files hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -143,7 +143,7 @@ impl ToolScreen for ScoresScreen {
             text::CHOOSE_SCORE_FILES,
             text::SCORE_FILE_HINT,
             dialogs::SPREADSHEETS,
-            cx.db.and_then(Path::parent),
+            cx.db_dir(),
         );
         self.files_changed(chosen);
         if let Some(note) = &self.note {

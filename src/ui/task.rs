@@ -13,7 +13,7 @@ use crate::ops::results::PoolResults;
 use crate::ops::workflow::Desk;
 use rusqlite::Connection;
 use std::any::Any;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -119,6 +119,17 @@ pub struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// The folder holding the database file (`None` for an in-memory database).
+    pub fn db_dir(&self) -> Option<&Path> {
+        self.db.and_then(Path::parent)
+    }
+
+    /// A folder beside the database where a screen saves what it writes (relative to the
+    /// working folder for an in-memory database).
+    pub fn beside_db(&self, folder: &str) -> PathBuf {
+        self.db_dir().unwrap_or(Path::new("")).join(folder)
+    }
+
     pub fn run(
         &mut self,
         screen: Screen,
