@@ -2,6 +2,10 @@
 //! truncated or unregistered bundles are refused with nothing changed; a second import adds
 //! nothing; conflicts wait for the chief judge. Plus a random-mutation run of the bundle reader.
 
+mod support;
+
+use support::Dir;
+
 use judgedesk::io::bundle::{self, Entry, Header};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -10,28 +14,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir =
-            std::env::temp_dir().join(format!("judgedesk-bundle-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// One laptop: its own key folder and database.
 struct Laptop {
@@ -143,7 +125,7 @@ fn venue(dir: &Dir) -> (Laptop, Laptop) {
 
 #[test]
 fn a_judging_laptops_bundle_merges_once_and_bad_bundles_change_nothing() {
-    let dir = Dir::new("merge");
+    let dir = Dir::new("bundle-merge");
     let (coordinator, judging) = venue(&dir);
     assert_ne!(
         coordinator.public_key(),
@@ -221,7 +203,7 @@ fn a_judging_laptops_bundle_merges_once_and_bad_bundles_change_nothing() {
 
 #[test]
 fn the_same_cell_changed_on_two_laptops_is_a_conflict_for_the_chief_judge() {
-    let dir = Dir::new("conflict");
+    let dir = Dir::new("bundle-conflict");
     let (coordinator, judging) = venue(&dir);
     coordinator.score(4, "DS01", "1");
     judging.score(4, "DS01", "2");
@@ -284,7 +266,7 @@ fn the_same_cell_changed_on_two_laptops_is_a_conflict_for_the_chief_judge() {
 
 #[test]
 fn exporting_to_a_missing_stick_says_so_and_leaves_nothing() {
-    let dir = Dir::new("pulled");
+    let dir = Dir::new("bundle-pulled");
     let (_, judging) = venue(&dir);
     judging.score(1, "DS01", "9");
     let gone = dir.path("pulled-stick/b.bundle");

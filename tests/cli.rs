@@ -1,36 +1,13 @@
 //! The command line of `interchange.md`, end to end through the real binary and database.
 
+mod support;
+
+use support::Dir;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir = std::env::temp_dir().join(format!("judgedesk-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {name}: {e}"));
-        path
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn run(db: &Path, args: &[&str]) -> Output {
     // This laptop's signing key stays in the test's folder, not the home directory.
@@ -106,7 +83,7 @@ fn someone(db: &Path, pool: &str) -> (String, u64, String) {
 
 #[test]
 fn init_creates_the_builtin_competition_and_refuses_to_overwrite() {
-    let dir = Dir::new("init");
+    let dir = Dir::new("cli-init");
     let db = dir.path("venue.sqlite");
     assert_eq!(code(&run(&db, &["init"])), 0);
     let json = results_json(&db, None);
@@ -136,7 +113,7 @@ fn init_creates_the_builtin_competition_and_refuses_to_overwrite() {
 
 #[test]
 fn demo_results_follow_the_json_contract() {
-    let dir = Dir::new("demo");
+    let dir = Dir::new("cli-demo");
     let db = demo(&dir);
     let json = results_json(&db, None);
     let pools = json["pools"].as_array().cloned().unwrap_or_default();
@@ -198,7 +175,7 @@ fn demo_results_follow_the_json_contract() {
 
 #[test]
 fn score_set_is_checked_and_a_refusal_changes_nothing() {
-    let dir = Dir::new("score");
+    let dir = Dir::new("cli-score");
     let db = demo(&dir);
     let (_, workstation, judge) = someone(&db, "DS-ZG");
     let ws = workstation.to_string();
@@ -298,7 +275,7 @@ fn score_set_is_checked_and_a_refusal_changes_nothing() {
 
 #[test]
 fn exported_scores_imported_into_a_copy_change_nothing() {
-    let dir = Dir::new("export");
+    let dir = Dir::new("cli-export");
     let db = demo(&dir);
     let out = dir.path("scores.csv");
     let export = run(
@@ -330,7 +307,7 @@ fn exported_scores_imported_into_a_copy_change_nothing() {
 
 #[test]
 fn imports_name_file_row_and_field_and_refuse_whole() {
-    let dir = Dir::new("imports");
+    let dir = Dir::new("cli-imports");
     let db = demo(&dir);
     let (id, workstation, judge) = someone(&db, "DS-ZG");
     let before = fingerprint(&db);
@@ -391,7 +368,7 @@ fn imports_name_file_row_and_field_and_refuse_whole() {
 
 #[test]
 fn scheme_import_replaces_criteria_only_before_scoring() {
-    let dir = Dir::new("scheme");
+    let dir = Dir::new("cli-scheme");
     let db = dir.path("fresh.sqlite");
     assert_eq!(code(&run(&db, &["init"])), 0);
     let scheme = dir.write(
@@ -419,7 +396,7 @@ fn scheme_import_replaces_criteria_only_before_scoring() {
 
 #[test]
 fn status_change_and_accounts_from_the_command_line() {
-    let dir = Dir::new("status");
+    let dir = Dir::new("cli-status");
     let db = demo(&dir);
     let (id, workstation, _) = someone(&db, "DS-ZG");
     let participants =
@@ -490,7 +467,7 @@ fn status_change_and_accounts_from_the_command_line() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let dir = Dir::new("usage");
+    let dir = Dir::new("cli-usage");
     let db = dir.path("x.sqlite");
     assert_eq!(code(&run(&db, &["frobnicate"])), 2);
     assert_eq!(code(&run(&db, &["results", "--format", "yaml"])), 2);

@@ -2,6 +2,10 @@
 //! tampering found by `verify`, backups and restore, a full disk. Through the real binary and
 //! database; each laptop's key lives in its own folder (`JUDGEDESK_KEY_DIR`).
 
+mod support;
+
+use support::Dir;
+
 use judgedesk::core::chain;
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -10,28 +14,6 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir =
-            std::env::temp_dir().join(format!("judgedesk-safety-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn command(db: &Path, keys: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
@@ -160,7 +142,7 @@ fn verify(db: &Path, keys: &Path) -> Output {
 
 #[test]
 fn kill_9_during_a_stream_of_score_writes_loses_nothing_acknowledged() {
-    let dir = Dir::new("kill");
+    let dir = Dir::new("safety-kill");
     let keys = dir.path("keys");
     let db = demo(&dir, &keys);
     let cells = cells(&db, 6);
@@ -265,7 +247,7 @@ fn kill_9_during_a_stream_of_score_writes_loses_nothing_acknowledged() {
 
 #[test]
 fn a_second_writer_on_one_file_is_refused_and_concurrent_commands_take_turns() {
-    let dir = Dir::new("two");
+    let dir = Dir::new("safety-two");
     let keys = dir.path("keys");
     let db = demo(&dir, &keys);
     let cells = cells(&db, 8);
@@ -342,7 +324,7 @@ fn flip(db: &Path, table: &str, needle: &[u8], offset: usize) {
 
 #[test]
 fn one_flipped_byte_is_detected() {
-    let dir = Dir::new("flip");
+    let dir = Dir::new("safety-flip");
     let keys = dir.path("keys");
     let db = demo(&dir, &keys);
     assert_eq!(code(&verify(&db, &keys)), 0);
@@ -393,7 +375,7 @@ fn one_flipped_byte_is_detected() {
 
 #[test]
 fn records_edited_deleted_inserted_or_rehashed_with_sql_are_named_by_verify() {
-    let dir = Dir::new("intruder");
+    let dir = Dir::new("safety-intruder");
     let keys = dir.path("keys");
     let db = demo(&dir, &keys);
     let conn = open(&db);
@@ -487,7 +469,7 @@ fn records_edited_deleted_inserted_or_rehashed_with_sql_are_named_by_verify() {
 
 #[test]
 fn backup_restores_exactly_and_restore_refuses_foreign_or_tampered_files() {
-    let dir = Dir::new("backup");
+    let dir = Dir::new("safety-backup");
     let keys = dir.path("keys");
     let db = demo(&dir, &keys);
     let cells = cells(&db, 2);
@@ -562,7 +544,7 @@ fn backup_restores_exactly_and_restore_refuses_foreign_or_tampered_files() {
 fn automatic_backups_rotate_and_a_damaged_database_is_refused_with_the_newest_verified_backup() {
     use judgedesk::ops::backup::{self, Reason};
     use judgedesk::ops::verify::{Startup, startup_check};
-    let dir = Dir::new("rotate");
+    let dir = Dir::new("safety-rotate");
     let db = dir.path("judgedesk.sqlite");
     let key =
         judgedesk::store::ledger::KeySource::Fixed(ed25519_dalek::SigningKey::from_bytes(&[7; 32]));
@@ -620,7 +602,7 @@ fn a_full_disk_refuses_the_score_with_a_clear_message_and_loses_nothing() {
     use judgedesk::core::model::{Group, PoolKey};
     use judgedesk::core::score::Hundredths;
     use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
-    let dir = Dir::new("full");
+    let dir = Dir::new("safety-full");
     let db = dir.path("judgedesk.sqlite");
     let key = || {
         judgedesk::store::ledger::KeySource::Fixed(ed25519_dalek::SigningKey::from_bytes(&[9; 32]))

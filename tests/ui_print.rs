@@ -3,37 +3,18 @@
 //! to a path (pages read back, progress to the total), a real print refused before the pool
 //! is final and registering numbers after, and the check screen answering a scanned QR text.
 
-use egui_kittest::Harness;
+mod support;
+
 use egui_kittest::kittest::Queryable;
 use judgedesk::core::model::{PoolKey, PoolState, Prize};
 use judgedesk::ops::certificates::{self, Invalidity, Verification};
-use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
+use judgedesk::ui::app::{Action, Screen};
 use judgedesk::ui::print_view::Kind;
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use support::{Dir, Window, demo_db, open, settle};
 
 const COORDINATOR: &str = "赛务管理员";
-
-fn temp_db(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("judgedesk-ui-print-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("dir: {e}"));
-    dir.join("desk.sqlite")
-}
-
-fn open(path: &Path) -> Connection {
-    judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
-}
-
-/// The demo competition in a file.
-fn demo_db(tag: &str) -> PathBuf {
-    let path = temp_db(tag);
-    let conn = open(&path);
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    path
-}
 
 fn set_state(conn: &Connection, key: &str, state: PoolState) {
     let key = PoolKey::parse(key).unwrap_or_else(|| panic!("key {key}"));
@@ -45,42 +26,9 @@ fn set_state(conn: &Connection, key: &str, state: PoolState) {
         .unwrap_or_else(|e| panic!("state: {e}"));
 }
 
-fn harness(app: JudgeDeskApp) -> Harness<'static, JudgeDeskApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .with_context_setup(judgedesk::ui::fonts::install_fonts)
-        .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app)
-}
-
-/// Steps frames until the worker is idle (and stays idle for a frame: a finished refresh may
-/// queue the next one).
-fn settle(h: &mut Harness<'static, JudgeDeskApp>) {
-    let start = Instant::now();
-    let mut idle = 0;
-    while idle < 3 {
-        h.step();
-        if h.state().is_busy() {
-            idle = 0;
-        } else {
-            idle += 1;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "job did not finish"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run();
-}
-
 /// The coordinator on the print centre with pool `key` selected.
-fn print_centre(path: &Path, key: &str) -> Harness<'static, JudgeDeskApp> {
-    let mut h = harness(JudgeDeskApp::signed_in(
-        open(path),
-        path.display().to_string(),
-        COORDINATOR,
-    ));
-    h.run();
+fn print_centre(path: &Path, key: &str) -> Window {
+    let mut h = support::window(path, COORDINATOR);
     let index = h
         .state()
         .results()
@@ -95,12 +43,12 @@ fn print_centre(path: &Path, key: &str) -> Harness<'static, JudgeDeskApp> {
     h
 }
 
-fn choose(h: &mut Harness<'static, JudgeDeskApp>, kind: Kind) {
+fn choose(h: &mut Window, kind: Kind) {
     h.state_mut().print_screen_mut().choose(kind);
     settle(h);
 }
 
-fn click_print(h: &mut Harness<'static, JudgeDeskApp>) {
+fn click_print(h: &mut Window) {
     h.get_by_label("打印到 PDF").click();
     settle(h);
 }
@@ -141,7 +89,8 @@ fn pdf_pages(path: &Path) -> usize {
 
 #[test]
 fn a_draft_certificate_preview_shows_the_first_winner_and_stores_nothing() {
-    let path = demo_db("preview");
+    let dir = Dir::new("ui-print-preview");
+    let path = demo_db(&dir);
     let conn = open(&path);
     let audit_before = count(&conn, "SELECT COUNT(*) FROM audit");
     let mut h = print_centre(&path, "DS-ZG");
@@ -188,7 +137,8 @@ fn a_draft_certificate_preview_shows_the_first_winner_and_stores_nothing() {
 
 #[test]
 fn printing_a_draft_writes_one_page_per_winner_and_progress_reaches_the_total() {
-    let path = demo_db("draft");
+    let dir = Dir::new("ui-print-draft");
+    let path = demo_db(&dir);
     let conn = open(&path);
     let mut h = print_centre(&path, "DS-ZG");
     choose(&mut h, Kind::Drafts);
@@ -218,7 +168,8 @@ fn printing_a_draft_writes_one_page_per_winner_and_progress_reaches_the_total() 
 
 #[test]
 fn a_real_print_is_refused_until_the_pool_is_final_then_registers_numbers() {
-    let path = demo_db("final");
+    let dir = Dir::new("ui-print-final");
+    let path = demo_db(&dir);
     let conn = open(&path);
     set_state(&conn, "DS-ZG", PoolState::Published);
     let mut h = print_centre(&path, "DS-ZG");
@@ -283,7 +234,8 @@ fn a_real_print_is_refused_until_the_pool_is_final_then_registers_numbers() {
 
 #[test]
 fn the_check_screen_accepts_a_printed_certificate_and_rejects_a_tampered_one() {
-    let path = demo_db("check");
+    let dir = Dir::new("ui-print-check");
+    let path = demo_db(&dir);
     let conn = open(&path);
     set_state(&conn, "DS-ZG", PoolState::Final);
     let mut h = print_centre(&path, "DS-ZG");

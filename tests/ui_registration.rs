@@ -5,61 +5,17 @@
 //! contestant needs a reason, which is logged; logistics on screen and as xlsx; the venue
 //! roster masked by default.
 
-use egui_kittest::Harness;
+mod support;
+
 use egui_kittest::kittest::{NodeT, Queryable};
-use judgedesk::core::model::Group;
-use judgedesk::io::form::{FormLayout, FormSpec, add_form_sheet};
-use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
+use judgedesk::ui::app::Screen;
 use rusqlite::Connection;
-use rust_xlsxwriter::Workbook;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use support::forms::{Cells, Form, V, cells, id, save_forms, t};
+use support::{Dir, Window};
 
 const SHEET: &str = "电子商务运营";
 const UNIT: &str = "江苏某职业学院";
-
-/// A valid resident ID number, its check digit computed here independently of the crate.
-fn id(birth: &str, sequence: u32) -> String {
-    let first17 = format!("320102{birth}{sequence:03}");
-    format!("{first17}{}", check_char(&first17))
-}
-
-fn check_char(first17: &str) -> char {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize]
-}
-
-/// A cell value as the test writes it.
-#[derive(Clone, Debug)]
-enum V {
-    T(String),
-    N(f64),
-}
-
-fn t(text: &str) -> V {
-    V::T(text.to_string())
-}
-
-type Cells = BTreeMap<&'static str, V>;
-
-fn cells(pairs: &[(&'static str, V)]) -> Cells {
-    pairs.iter().cloned().collect()
-}
-
-/// One unit's form for 电子商务运营: its unit rows and its staff and students.
-#[derive(Clone, Debug)]
-struct Form {
-    unit: Cells,
-    staff: Vec<Cells>,
-    students: Vec<Cells>,
-}
 
 fn staff(name: &str, gender: &str, id_number: &str, phone: &str) -> Cells {
     cells(&[
@@ -75,6 +31,8 @@ fn staff(name: &str, gender: &str, id_number: &str, phone: &str) -> Cells {
 /// 1 standard and 3 single rooms.
 fn valid_form() -> Form {
     Form {
+        event: SHEET.into(),
+        sheet: SHEET.into(),
         unit: cells(&[
             ("单位", t(UNIT)),
             ("领队", t("钱领队")),
@@ -110,91 +68,27 @@ fn valid_form() -> Form {
     }
 }
 
-fn write_cell(sheet: &mut rust_xlsxwriter::Worksheet, at: Option<(u32, u16)>, value: &V) {
-    let (row, col) = at.unwrap_or_else(|| panic!("the template has no cell for {value:?}"));
-    let written = match value {
-        V::T(text) => sheet.write_string(row, col, text).map(|_| ()),
-        V::N(n) => sheet.write_number(row, col, *n).map(|_| ()),
-    };
-    written.unwrap_or_else(|e| panic!("write cell: {e}"));
-}
-
-/// Writes the form on the app's own template sheet.
-fn save_form(path: &Path, form: &Form) {
-    let builtin = judgedesk::builtin::load().unwrap_or_else(|e| panic!("builtin: {e}"));
-    let spec = FormSpec {
-        heading: builtin.name.clone(),
-        year: builtin.year,
-        events: builtin.events.iter().map(|e| e.name.clone()).collect(),
-        registration_end: builtin.registration_end,
-    };
-    let mut book = Workbook::new();
-    let rows = form.staff.len().max(form.students.len()).max(3) as u32;
-    let layout = FormLayout {
-        rows_per_group: rows,
-    };
-    let sheet = add_form_sheet(&mut book, &spec, SHEET, layout)
-        .unwrap_or_else(|e| panic!("template sheet: {e}"));
-    for (field, value) in &form.unit {
-        write_cell(sheet, layout.cell(field), value);
-    }
-    for (group, people) in [
-        (Group::Staff, &form.staff),
-        (Group::Student, &form.students),
-    ] {
-        for (index, person) in people.iter().enumerate() {
-            for (column, value) in person {
-                write_cell(sheet, layout.person(group, index as u32, column), value);
-            }
-        }
-    }
-    book.save(path).unwrap_or_else(|e| panic!("save form: {e}"));
-}
-
-/// A file dropped on the window.
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
+/// The window, then its folder: fields drop in this order, the window (and its database)
+/// before the folder is removed.
 struct Desk {
-    dir: PathBuf,
+    h: Window,
+    dir: Dir,
     db: PathBuf,
-    h: Harness<'static, JudgeDeskApp>,
 }
 
 /// The demo competition in a file, the window signed in as the coordinator on this screen.
 fn desk(tag: &str) -> Desk {
-    let dir = std::env::temp_dir().join(format!("judgedesk-ui-reg-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("dir: {e}"));
-    let db = dir.join("desk.sqlite");
-    let conn = judgedesk::store::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    let mut app = JudgeDeskApp::signed_in(conn, db.display().to_string(), "赛务管理员");
-    app.push(Action::Open(Screen::Registration));
-    let h = Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .with_context_setup(judgedesk::ui::fonts::install_fonts)
-        .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app);
-    let mut desk = Desk { dir, db, h };
-    desk.settle();
-    assert_eq!(desk.h.state().screen(), Screen::Registration);
-    desk
+    let dir = Dir::new(&format!("ui-reg-{tag}"));
+    let db = support::demo_db(&dir);
+    let mut h = support::window(&db, "赛务管理员");
+    support::open_screen(&mut h, Screen::Registration);
+    assert_eq!(h.state().screen(), Screen::Registration);
+    Desk { h, dir, db }
 }
 
 impl Desk {
     fn conn(&self) -> Connection {
-        judgedesk::store::open(&self.db).unwrap_or_else(|e| panic!("open: {e}"))
+        support::open(&self.db)
     }
 
     fn count(&self, sql: &str) -> i64 {
@@ -207,55 +101,22 @@ impl Desk {
         self.count("SELECT count(*) FROM contestant")
     }
 
-    /// Steps frames until the worker is done.
-    fn settle(&mut self) {
-        let start = Instant::now();
-        loop {
-            self.h.step();
-            if !self.h.state().is_busy() {
-                break;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "task did not finish"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        self.h.run();
-    }
-
     fn form(&self, name: &str, form: &Form) -> PathBuf {
-        let path = self.dir.join(name);
-        save_form(&path, form);
+        let path = self.dir.path(name);
+        save_forms(&path, std::slice::from_ref(form)).unwrap_or_else(|e| panic!("form: {e}"));
         path
     }
 
     fn drop_files(&mut self, files: &[PathBuf]) {
-        for file in files {
-            self.h
-                .input_mut()
-                .dropped_files
-                .push(Arc::new(Dropped(file.clone())));
-        }
-        self.h.step();
-        self.settle();
+        support::drop_files(&mut self.h, files);
     }
 
     fn click(&mut self, label: &str) {
-        self.h.get_by_label(label).click();
-        self.h.step();
-        self.settle();
+        support::click(&mut self.h, label);
     }
 
     fn texts(&self) -> Vec<String> {
-        self.h
-            .query_all_by(|_| true)
-            .flat_map(|n| {
-                let node = n.accesskit_node();
-                [node.label(), node.value()]
-            })
-            .flatten()
-            .collect()
+        support::texts(&self.h)
     }
 
     fn shows(&self, text: &str) -> bool {
@@ -264,12 +125,6 @@ impl Desk {
 
     fn import_enabled(&self) -> bool {
         !self.h.get_by_label("导入").accesskit_node().is_disabled()
-    }
-}
-
-impl Drop for Desk {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -356,7 +211,7 @@ fn an_error_names_file_row_and_field_and_blocks_the_import() {
     let conn = d.conn();
     let preview = judgedesk::ops::registration::preview_registration(
         &conn,
-        &[d.dir.join("有错.xlsx")],
+        &[d.dir.path("有错.xlsx")],
         &judgedesk::ops::registration::ImportOptions::default(),
     )
     .unwrap_or_else(|e| panic!("preview: {e}"));
@@ -430,7 +285,7 @@ fn logistics_are_shown_and_exported_as_xlsx() {
     assert!(d.shows("2023-10-14"));
 
     d.click("导出 Excel");
-    let out = d.dir.join("报名导出").join("住宿与接站.xlsx");
+    let out = d.dir.path("报名导出").join("住宿与接站.xlsx");
     assert!(out.is_file(), "{} was written", out.display());
     let tables = judgedesk::io::table::read_tables(&out).unwrap_or_else(|p| panic!("{p}"));
     assert!(tables.iter().any(|t| t.sheet.as_deref() == Some("住宿")));
@@ -448,7 +303,7 @@ fn roster_export_masks_id_numbers_unless_asked() {
 
     d.click("名单导出");
     d.click("导出名单 Excel");
-    let out = d.dir.join("报名导出").join("选手名单-全部.xlsx");
+    let out = d.dir.path("报名导出").join("选手名单-全部.xlsx");
     assert!(out.is_file(), "{} was written", out.display());
     let cells = |path: &Path| -> Vec<String> {
         judgedesk::io::table::read_tables(path)
@@ -467,7 +322,7 @@ fn roster_export_masks_id_numbers_unless_asked() {
     d.click("导出名单 Excel");
     let out = d
         .dir
-        .join("报名导出")
+        .path("报名导出")
         .join("选手名单-全部-完整身份证号.xlsx");
     assert!(cells(&out).contains(&zhang));
     assert_eq!(d.count(full_logged), 1);
@@ -477,7 +332,7 @@ fn roster_export_masks_id_numbers_unless_asked() {
 fn the_template_button_writes_the_blank_form_beside_the_database() {
     let mut d = desk("template");
     d.click("下载报名表模板…");
-    let out = d.dir.join("报名导出").join("报名表模板.xlsx");
+    let out = d.dir.path("报名导出").join("报名表模板.xlsx");
     assert!(out.is_file(), "{} was written", out.display());
     let tables = judgedesk::io::table::read_tables(&out).unwrap_or_else(|p| panic!("{p}"));
     assert!(tables.iter().any(|t| t.sheet.as_deref() == Some(SHEET)));

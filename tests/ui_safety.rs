@@ -3,120 +3,28 @@
 //! judging laptop, merges its USB bundle and decides the conflict it leaves; the supervisor's
 //! check names a record changed behind the app's back.
 
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+mod support;
+
+use egui_kittest::kittest::Queryable;
 use judgedesk::core::model::{PoolKey, Role};
 use judgedesk::core::score::Hundredths;
 use judgedesk::ops::Actor;
-use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
-use rusqlite::Connection;
+use judgedesk::ui::app::{Action, Screen};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use support::{Dir, Window, all_text, click, demo_db, open, open_screen, settle, status, window};
 
 const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        let dir =
-            std::env::temp_dir().join(format!("judgedesk-ui-safety-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("dir: {e}"));
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn open(path: &Path) -> Connection {
-    judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
-}
-
-fn demo_db(dir: &Dir) -> PathBuf {
-    let path = dir.path("desk.sqlite");
-    let conn = open(&path);
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    path
-}
-
-fn window(path: &Path, name: &str) -> Harness<'static, JudgeDeskApp> {
-    let app = JudgeDeskApp::signed_in(open(path), path.display().to_string(), name);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .with_context_setup(judgedesk::ui::fonts::install_fonts)
-        .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app);
-    settle(&mut h);
-    h
-}
-
-fn settle(h: &mut Harness<'static, JudgeDeskApp>) {
-    let start = Instant::now();
-    let mut idle = 0;
-    loop {
-        h.step();
-        // Idle for a few frames: a screen may queue its next task on the frame after a reply.
-        idle = if h.state().is_busy() { 0 } else { idle + 1 };
-        if idle >= 3 {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "job did not finish"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run();
-}
-
-fn open_screen(h: &mut Harness<'static, JudgeDeskApp>, screen: Screen) {
-    h.state_mut().push(Action::Open(screen));
-    settle(h);
-    // The screen reads its overview on the first frame it is shown.
-    settle(h);
-}
-
-fn click(h: &mut Harness<'static, JudgeDeskApp>, label: &str) {
-    h.get_by_label(label).click();
-    settle(h);
-}
-
 /// Clicks the text field showing `placeholder` and types `text` into it.
-fn fill(h: &mut Harness<'static, JudgeDeskApp>, placeholder: &str, text: &str) {
+fn fill(h: &mut Window, placeholder: &str, text: &str) {
     h.query_by(|n| n.placeholder() == Some(placeholder))
         .unwrap_or_else(|| panic!("no field {placeholder}"))
         .click();
     h.run();
     h.event(egui::Event::Text(text.to_string()));
     h.run();
-}
-
-fn all_text(h: &Harness<'static, JudgeDeskApp>) -> String {
-    h.query_all_by(|_| true)
-        .flat_map(|n| {
-            let node = n.accesskit_node();
-            [node.label(), node.value()]
-        })
-        .flatten()
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn status(h: &Harness<'static, JudgeDeskApp>) -> String {
-    h.state()
-        .status()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_default()
 }
 
 fn unit_name(db: &Path, id: i64) -> String {
@@ -135,7 +43,7 @@ fn coordinator() -> Actor {
 
 #[test]
 fn a_coordinator_backs_up_refuses_a_tampered_backup_and_restores_a_good_one() {
-    let dir = Dir::new("restore");
+    let dir = Dir::new("ui-safety-restore");
     let db = demo_db(&dir);
     let mut h = window(&db, "赛务管理员");
     open_screen(&mut h, Screen::Safety);
@@ -277,7 +185,7 @@ fn current(db: &Path, workstation: u32) -> Option<i64> {
 
 #[test]
 fn the_chief_judge_registers_a_laptop_merges_its_bundle_and_decides_the_conflict() {
-    let dir = Dir::new("merge");
+    let dir = Dir::new("ui-safety-merge");
     let db = demo_db(&dir);
     let copy = dir.path("copy.sqlite");
     judgedesk::ops::backup::backup_to(&open(&db), &copy).unwrap_or_else(|e| panic!("{e}"));
@@ -384,7 +292,7 @@ fn the_chief_judge_registers_a_laptop_merges_its_bundle_and_decides_the_conflict
 
 #[test]
 fn the_supervisors_check_names_a_score_changed_behind_the_apps_back() {
-    let dir = Dir::new("verify");
+    let dir = Dir::new("ui-safety-verify");
     let db = demo_db(&dir);
     open(&db)
         .execute_batch(
@@ -409,7 +317,7 @@ fn the_supervisors_check_names_a_score_changed_behind_the_apps_back() {
 
 #[test]
 fn a_change_written_by_another_process_appears_without_pressing_refresh() {
-    let dir = Dir::new("outside");
+    let dir = Dir::new("ui-safety-outside");
     let db = demo_db(&dir);
     let mut h = window(&db, "赛务管理员");
     h.state_mut()
@@ -433,7 +341,7 @@ fn a_change_written_by_another_process_appears_without_pressing_refresh() {
 
 #[test]
 fn the_chain_head_of_a_lock_is_shown_by_verify_in_the_window_and_on_the_command_line() {
-    let dir = Dir::new("heads");
+    let dir = Dir::new("ui-safety-heads");
     let db = demo_db(&dir);
     {
         let conn = open(&db);

@@ -2,88 +2,12 @@
 //! system refused as a whole when a row is wrong (file, row and field named, nothing changed),
 //! then imported; a practical score typed from a paper sheet imported the same way.
 
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
-use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
+mod support;
+
+use egui_kittest::kittest::Queryable;
+use judgedesk::ui::app::{Action, Screen};
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        let dir =
-            std::env::temp_dir().join(format!("judgedesk-ui-scores-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("dir: {e}"));
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn open(path: &Path) -> Connection {
-    judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
-}
-
-fn settle(h: &mut Harness<'static, JudgeDeskApp>) {
-    let start = Instant::now();
-    let mut idle = 0;
-    loop {
-        h.step();
-        idle = if h.state().is_busy() { 0 } else { idle + 1 };
-        if idle >= 3 {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "job did not finish"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run();
-}
-
-fn all_text(h: &Harness<'static, JudgeDeskApp>) -> String {
-    h.query_all_by(|_| true)
-        .flat_map(|n| {
-            let node = n.accesskit_node();
-            [node.label(), node.value()]
-        })
-        .flatten()
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A file dropped on the window.
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-fn drop_file(h: &mut Harness<'static, JudgeDeskApp>, path: &Path) {
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
-    h.run();
-}
+use support::{Dir, all_text, demo_db, drop_files, open, settle, window};
 
 /// The DS-ZG contestants' ID numbers, by workstation.
 fn ids(conn: &Connection) -> Vec<String> {
@@ -112,24 +36,14 @@ fn theory(conn: &Connection, id_number: &str) -> Option<i64> {
 
 #[test]
 fn theory_scores_are_refused_whole_with_the_row_named_then_imported() {
-    let dir = Dir::new("theory");
-    let db = dir.path("desk.sqlite");
-    {
-        let conn = open(&db);
-        judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-        judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    }
+    let dir = Dir::new("ui-scores-theory");
+    let db = demo_db(&dir);
     let conn = open(&db);
     let people = ids(&conn);
     assert!(people.len() >= 2);
     let before = theory(&conn, &people[0]);
 
-    let app = JudgeDeskApp::signed_in(open(&db), db.display().to_string(), "赛务管理员");
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .with_context_setup(judgedesk::ui::fonts::install_fonts)
-        .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app);
-    settle(&mut h);
+    let mut h = window(&db, "赛务管理员");
     h.state_mut().push(Action::Open(Screen::ScoreImport));
     settle(&mut h);
 
@@ -147,7 +61,7 @@ fn theory_scores_are_refused_whole_with_the_row_named_then_imported() {
         ("32010219900101123X", "80"),
         (&people[1], "77"),
     ]);
-    drop_file(&mut h, &csv);
+    drop_files(&mut h, std::slice::from_ref(&csv));
     h.get_by_label("导入理论成绩").click();
     settle(&mut h);
     let shown = all_text(&h);
@@ -176,7 +90,7 @@ fn theory_scores_are_refused_whole_with_the_row_named_then_imported() {
         "赛项,组别,身份证号,工位号,裁判,评分项,分数\nDS,ZG,,1,DS-ZG裁判1,DS01,1.5\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    drop_file(&mut h, &paper);
+    drop_files(&mut h, std::slice::from_ref(&paper));
     h.get_by_label("导入纸质评分").click();
     settle(&mut h);
     assert!(

@@ -4,8 +4,10 @@
 //! draw with no name or ID number on a judge's screen afterwards, and lock → confirm →
 //! publish → final.
 
+mod support;
+
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use judgedesk::core::model::{Gender, PoolKey, PoolState, Role};
 use judgedesk::core::score::Hundredths;
 use judgedesk::ops::Actor;
@@ -13,7 +15,8 @@ use judgedesk::store::people::{self, ContestantRecord};
 use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
 use rusqlite::Connection;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use support::{harness, open, settle};
 
 const PIN: &str = "123456";
 
@@ -22,10 +25,6 @@ fn temp_db(tag: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("dir: {e}"));
     dir.join("desk.sqlite")
-}
-
-fn open(path: &std::path::Path) -> Connection {
-    judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
 }
 
 /// The demo competition in a file.
@@ -37,32 +36,8 @@ fn demo_db(tag: &str) -> PathBuf {
     path
 }
 
-fn harness(app: JudgeDeskApp) -> Harness<'static, JudgeDeskApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .with_context_setup(judgedesk::ui::fonts::install_fonts)
-        .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app)
-}
-
 fn app_on(path: &std::path::Path) -> Harness<'static, JudgeDeskApp> {
     harness(JudgeDeskApp::new(open(path), path.display().to_string()))
-}
-
-/// Steps frames until the background job (PIN hashing, reload) is done.
-fn settle(h: &mut Harness<'static, JudgeDeskApp>) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if !h.state().is_busy() {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "job did not finish"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run();
 }
 
 /// Picks the name on the sign-in screen, types the PIN, presses Enter.
@@ -85,16 +60,6 @@ fn type_keys(h: &mut Harness<'static, JudgeDeskApp>, text: &str, then: egui::Key
     h.run();
     h.key_press(then);
     settle(h);
-}
-
-fn all_text(h: &Harness<'static, JudgeDeskApp>) -> Vec<String> {
-    h.query_all_by(|_| true)
-        .flat_map(|n| {
-            let node = n.accesskit_node();
-            [node.label(), node.value()]
-        })
-        .flatten()
-        .collect()
 }
 
 fn judge_id(conn: &Connection, name: &str) -> i64 {
@@ -385,7 +350,7 @@ fn after_check_in_and_the_draw_a_judge_sees_no_name_or_id_number() {
     assert_eq!(h.state().screen(), Screen::CheckIn);
     // Mark 陈小东 absent: the 缺考 button of the row (rows are sorted by unit).
     let rows: Vec<String> = registered.iter().map(|r| r.0.clone()).collect();
-    let names_on_screen: Vec<String> = all_text(&h);
+    let names_on_screen: Vec<String> = support::texts(&h);
     assert!(
         rows.iter().all(|n| names_on_screen.contains(n)),
         "the coordinator sees the names at check-in"
@@ -436,7 +401,7 @@ fn after_check_in_and_the_draw_a_judge_sees_no_name_or_id_number() {
     h.run();
     sign_in(&mut h, "裁判甲", "1234");
     assert_eq!(h.state().screen(), Screen::Grid);
-    let text = all_text(&h);
+    let text = support::texts(&h);
     assert!(
         text.iter().any(|t| t == "1"),
         "workstation numbers are shown"
@@ -576,7 +541,7 @@ fn the_coordinator_edits_a_pools_scheme_before_scoring_and_a_bad_one_is_refused(
     h.get_by_label("保存评分方案").click();
     settle(&mut h);
     let said = h.state().status().map(|s| s.0.clone()).unwrap_or_default();
-    assert!(said.contains("100"), "{said} / {:?}", all_text(&h));
+    assert!(said.contains("100"), "{said} / {:?}", support::texts(&h));
     let unchanged = judgedesk::store::competition::criteria(&conn, pool.id).unwrap_or_default();
     assert_eq!(unchanged.len(), before.len(), "nothing saved");
 
