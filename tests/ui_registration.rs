@@ -337,3 +337,17 @@ fn the_template_button_writes_the_blank_form_beside_the_database() {
     let tables = judgedesk::io::table::read_tables(&out).unwrap_or_else(|p| panic!("{p}"));
     assert!(tables.iter().any(|t| t.sheet.as_deref() == Some(SHEET)));
 }
+
+#[test]
+fn a_form_dropped_on_a_screen_that_reads_no_files_goes_to_the_registration_screen() {
+    let mut d = desk("elsewhere");
+    support::open_screen(&mut d.h, Screen::Safety);
+    let path = d.form("回执.xlsx", &valid_form());
+    d.drop_files(std::slice::from_ref(&path));
+    assert_eq!(d.h.state().screen(), Screen::Registration);
+    assert!(
+        d.shows("新增 3 人 · 更新 0 人 · 不变 0 人"),
+        "{:?}",
+        d.texts()
+    );
+}

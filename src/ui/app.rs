@@ -329,8 +329,10 @@ pub trait ToolScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx);
     /// What the screen's task brought back (or the error it ended with).
     fn finished(&mut self, outcome: Outcome);
-    /// Files dropped on the window while this screen is open.
-    fn dropped(&mut self, _files: Vec<PathBuf>) {}
+    /// Files dropped on the window while this screen is open; returns whether it took them.
+    fn dropped(&mut self, _files: &[PathBuf]) -> bool {
+        false
+    }
 }
 
 pub struct JudgeDeskApp {
@@ -1284,21 +1286,16 @@ impl JudgeDeskApp {
         if files.is_empty() {
             return;
         }
-        let role = self.session.as_ref().map(Session::role);
-        let target = if Screen::for_role(role.unwrap_or(Role::Judge)).contains(&self.screen)
-            && self.screens.tool(self.screen).is_some()
-            && self.screen != Screen::CertCheck
+        // The open screen takes them if it reads files; else the coordinator's forms import.
+        if let Some(tool) = self.screens.tool(self.screen)
+            && tool.dropped(&files)
         {
-            self.screen
-        } else if role == Some(Role::Coordinator) {
-            Screen::Registration
-        } else {
             return;
-        };
-        self.screen = target;
-        self.last_screen = Some(target);
-        if let Some(tool) = self.screens.tool(target) {
-            tool.dropped(files);
+        }
+        if self.session.as_ref().map(Session::role) == Some(Role::Coordinator) {
+            self.screen = Screen::Registration;
+            self.last_screen = Some(Screen::Registration);
+            self.screens.registration.dropped(&files);
         }
     }
 

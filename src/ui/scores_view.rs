@@ -204,7 +204,8 @@ impl ToolScreen for ScoresScreen {
         }
     }
 
-    fn dropped(&mut self, files: Vec<PathBuf>) {
-        self.add_files(files);
+    fn dropped(&mut self, files: &[PathBuf]) -> bool {
+        self.add_files(files.iter().cloned());
+        true
     }
 }
