@@ -74,7 +74,7 @@ impl CheckScreen {
                 issued_on,
             } => {
                 ui.label(
-                    egui::RichText::new(text::VERDICT_VALID)
+                    egui::RichText::new(text::CERT_VALID)
                         .size(VERDICT_SIZE)
                         .strong()
                         .color(VALID_GREEN),
@@ -99,7 +99,7 @@ impl CheckScreen {
             }
             Verification::Invalid { kind, reason } => {
                 let verdict = match kind {
-                    Invalidity::Void => text::VERDICT_VOID,
+                    Invalidity::Void => text::CERT_VOID,
                     Invalidity::Forged => text::VERDICT_FORGED,
                     Invalidity::NoKey => text::VERDICT_NO_KEY,
                     Invalidity::Malformed | Invalidity::Unknown => text::VERDICT_INVALID,

@@ -235,7 +235,7 @@ impl RegistrationScreen {
             if let Some(path) = &self.written {
                 ui.separator();
                 ui.label(text::file_written(&path.display().to_string()));
-                if ui.button(text::OPEN_FILE).clicked()
+                if ui.button(text::OPEN).clicked()
                     && let Err(e) = task::open_in_system_viewer(path)
                 {
                     self.note = Some((e, true));

@@ -149,7 +149,7 @@ impl ToolScreen for ScoresScreen {
         if let Some(note) = &self.note {
             ui.colored_label(ui.visuals().error_fg_color, note);
         }
-        let removed = self.files.list_ui(ui, "score_files", text::NO_SCORE_FILES);
+        let removed = self.files.list_ui(ui, "score_files", text::NO_FILES);
         self.files_changed(removed);
         ui.add_space(4.0);
         let ready = !cx.busy && !self.files.is_empty();

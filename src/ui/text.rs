@@ -490,7 +490,6 @@ pub const EXPORT_FOLDER: &str = "导出到文件夹";
 pub const EXPORT_DIR_NAME: &str = "报名导出";
 pub const CHOOSE_FOLDER: &str = "选择…";
 pub const CHOOSE_FOLDER_TITLE: &str = "选择导出文件夹";
-pub const OPEN_FILE: &str = "打开";
 pub const TEMPLATE_FILE: &str = "报名表模板.xlsx";
 pub const LOGISTICS_FILE: &str = "住宿与接站";
 pub const ROSTER_FILE: &str = "选手名单";
@@ -611,9 +610,7 @@ pub const SCANNED: &str = "扫描内容";
 pub const HOLDER: &str = "持证人";
 pub const AWARD: &str = "获奖内容";
 pub const ISSUED_ON: &str = "发证日期";
-pub const VERDICT_VALID: &str = "有效";
 pub const VERDICT_INVALID: &str = "无效";
-pub const VERDICT_VOID: &str = "已作废";
 pub const VERDICT_FORGED: &str = "签名不符";
 pub const VERDICT_NO_KEY: &str = "无法核验";
 pub const VALID_NOTE: &str = "编号已登记，签名与登记内容一致。";
@@ -643,7 +640,6 @@ pub const SCORES_PRACTICAL_COLUMNS: &str = "从纸质评分表录入或其他评
 pub const SCORES_HINT: &str = "CSV（UTF-8 或 GBK）或 Excel；可一次选多个文件，也可以拖到窗口上。有错误则全部不导入，数据库不变。";
 pub const CHOOSE_SCORE_FILES: &str = "选择成绩文件…";
 pub const SCORE_FILE_HINT: &str = "或输入成绩文件路径";
-pub const NO_SCORE_FILES: &str = "还没有选择文件";
 
 pub fn import_scores_button(kind: &str) -> String {
     format!("导入{kind}")
