@@ -300,11 +300,48 @@ fn rotate(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// One backup file as a person picks it: name, when it was written, its size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupFile {
+    pub path: PathBuf,
+    pub name: String,
+    /// Local time, `2023-11-15 16:30:05`; empty when the system does not say.
+    pub modified: String,
+    pub bytes: u64,
+}
+
+/// Every backup of `db` in its backup folder with its time and size, newest first.
+pub fn listing(db: &Path) -> Vec<BackupFile> {
+    let mut found: Vec<(Option<std::time::SystemTime>, BackupFile)> = backups_in(&backup_dir(db))
+        .into_iter()
+        .map(|path| {
+            let meta = std::fs::metadata(&path).ok();
+            let time = meta.as_ref().and_then(|m| m.modified().ok());
+            let file = BackupFile {
+                name: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                modified: time
+                    .map(|t| {
+                        chrono::DateTime::<chrono::Local>::from(t)
+                            .format("%Y-%m-%d %H:%M:%S")
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+                bytes: meta.map_or(0, |m| m.len()),
+                path,
+            };
+            (time, file)
+        })
+        .collect();
+    found.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
+    found.into_iter().map(|(_, file)| file).collect()
+}
+
 /// Every backup of `db` in its backup folder, newest first.
 pub fn list(db: &Path) -> Vec<PathBuf> {
-    let mut found = backups_in(&backup_dir(db));
-    found.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(p).and_then(|m| m.modified()).ok()));
-    found
+    listing(db).into_iter().map(|f| f.path).collect()
 }
 
 /// The newest backup of `db` that passes `verify`, with its report.

@@ -10,7 +10,7 @@ use super::dialogs::{self, Pending};
 use super::task::{self, Cx, Done, Outcome, TaskEnv};
 use super::text;
 use crate::core::model::Role;
-use crate::ops::backup::{self, BackupInfo};
+use crate::ops::backup::{self, BackupFile, BackupInfo};
 use crate::ops::bundle::{self, Exported, Imported, Keep};
 use crate::ops::device::{self, ThisDevice, Trusted};
 use crate::ops::verify::{self, LockHead, Report};
@@ -57,22 +57,13 @@ impl Tab {
     }
 }
 
-/// One backup file beside the database.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BackupRow {
-    pub path: PathBuf,
-    pub name: String,
-    pub modified: String,
-    pub bytes: u64,
-}
-
 /// What the screen shows, read in one task.
 #[derive(Clone, Debug, Default)]
 pub struct Overview {
     pub device: Option<ThisDevice>,
     pub trusted: Vec<(String, String, String)>,
     pub conflicts: Vec<Conflict>,
-    pub backups: Vec<BackupRow>,
+    pub backups: Vec<BackupFile>,
 }
 
 /// The outcome of one step, shown above the tab's content.
@@ -124,33 +115,7 @@ pub struct SafetyScreen {
 
 /// Reads everything the screen shows.
 fn overview(env: &TaskEnv) -> ops::Result<Overview> {
-    let backups = match env.db {
-        Some(db) => backup::list(db)
-            .into_iter()
-            .map(|path| {
-                let meta = std::fs::metadata(&path).ok();
-                let modified = meta
-                    .as_ref()
-                    .and_then(|m| m.modified().ok())
-                    .map(|t| {
-                        chrono::DateTime::<chrono::Local>::from(t)
-                            .format("%Y-%m-%d %H:%M:%S")
-                            .to_string()
-                    })
-                    .unwrap_or_default();
-                BackupRow {
-                    name: path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().to_string())
-                        .unwrap_or_default(),
-                    bytes: meta.map(|m| m.len()).unwrap_or(0),
-                    modified,
-                    path,
-                }
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let backups = env.db.map(backup::listing).unwrap_or_default();
     Ok(Overview {
         device: Some(device::this_device(env.conn)?),
         trusted: device::trusted(env.conn)?,
