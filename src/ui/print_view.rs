@@ -116,7 +116,7 @@ impl Choice {
             pool: self.pool.clone(),
             paper: self.paper,
             layout: self.layout,
-            printer: Some(self.printer.clone()).filter(|p| !p.trim().is_empty()),
+            printer: self.printer().map(str::to_string),
             draft: self.kind == Kind::Drafts,
         }
     }
