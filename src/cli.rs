@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod auth;
 mod safety;
 
 #[derive(Debug, Parser)]
