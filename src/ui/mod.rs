@@ -52,8 +52,7 @@ pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let conn = crate::ops::setup::open_or_create(db)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", text::OPEN_FAILED))?;
+    let conn = startup::open_database(db)?;
     let label = db.display().to_string();
     eframe::run_native(
         text::APP_NAME,
