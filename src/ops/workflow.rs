@@ -626,8 +626,19 @@ pub fn publish(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<(
     supervisor_step(conn, actor, pool_key, step, "公示", "须先确认解密")
 }
 
-/// The supervisor makes the results final once every appeal is decided.
+/// The supervisor makes the results final once the appeal deadline has passed and every appeal
+/// is decided.
 pub fn finalize(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
+    finalize_at(conn, actor, pool_key, chrono::Local::now().naive_local())
+}
+
+/// `finalize` as it would be decided at `now`.
+pub fn finalize_at(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
     ensure_role(actor, Role::Supervisor)?;
     let tx = conn.unchecked_transaction()?;
     let pool = pool_or_denied(&tx, pool_key)?;
@@ -644,6 +655,15 @@ pub fn finalize(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<
         .count();
     if open > 0 {
         return denied(format!("还有 {open} 项申诉未处理，不能定稿"));
+    }
+    let events = flow::pool_events(&tx, pool.id)?;
+    if let Some(deadline) = appeal_deadline(&pool.settings, &events)
+        && now <= deadline
+    {
+        return denied(format!(
+            "申诉期限截至 {}，在此之前还可受理申诉，不能定稿",
+            deadline.format("%Y-%m-%d %H:%M")
+        ));
     }
     set_state(&tx, actor, &pool, PoolState::Final, "定稿", None)?;
     tx.commit()?;

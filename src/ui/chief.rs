@@ -63,6 +63,8 @@ pub struct ChiefScreen {
     judges: Vec<JudgeProgress>,
     flags: Vec<FlagRow>,
     workstations: Vec<(i64, u32)>,
+    /// The workstation chosen for 取消资格.
+    disqualify: Option<usize>,
     supervisors: Vec<String>,
     theory_missing: usize,
     unresolved: usize,
@@ -255,10 +257,23 @@ impl ChiefScreen {
                 .add_enabled(ready && !busy, egui::Button::new(text::LOCK))
                 .clicked()
             {
-                actions.push(Action::Lock(key.clone()));
+                actions.push(text::ask_lock(
+                    &pool.info.title(),
+                    Action::Lock(key.clone()),
+                ));
             }
             if ready {
                 ui.label(text::LOCK_READY);
+            } else if pool.info.state == PoolState::Scoring {
+                // Why the button is disabled, in words.
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    text::lock_not_ready(
+                        pool.outcome.missing_items,
+                        self.unresolved,
+                        self.conflicts,
+                    ),
+                );
             }
             if pool.info.state == PoolState::Locked
                 && ui
@@ -272,6 +287,43 @@ impl ChiefScreen {
                 });
             }
         });
+        if pool.info.state == PoolState::Scoring && !self.workstations.is_empty() {
+            ui.horizontal(|ui| {
+                let label = ui.label(text::DISQUALIFY_AT);
+                let chosen = self
+                    .disqualify
+                    .and_then(|i| self.workstations.get(i))
+                    .map(|(_, ws)| text::workstation(*ws))
+                    .unwrap_or_default();
+                egui::ComboBox::from_id_salt("disqualify_ws")
+                    .selected_text(chosen)
+                    .show_ui(ui, |ui| {
+                        for (i, (_, ws)) in self.workstations.iter().enumerate() {
+                            ui.selectable_value(
+                                &mut self.disqualify,
+                                Some(i),
+                                text::workstation(*ws),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let picked = self.disqualify.and_then(|i| self.workstations.get(i));
+                if ui
+                    .add_enabled(
+                        !busy && picked.is_some(),
+                        egui::Button::new(text::CHANGE_STATUS_BUTTON),
+                    )
+                    .clicked()
+                    && let Some((contestant, ws)) = picked
+                {
+                    actions.push(Action::OpenStatus {
+                        contestant: *contestant,
+                        who: text::workstation(*ws),
+                    });
+                }
+            });
+        }
         ui.add_space(6.0);
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let editable = pool.info.state < PoolState::Locked;

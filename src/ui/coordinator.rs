@@ -298,6 +298,7 @@ impl CoordinatorScreen {
         }
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let mut mark: Option<(i64, Status)> = None;
+        let changeable = drawn && pool.info.state < PoolState::Locked;
         TableBuilder::new(ui)
             .id_salt("checkin_table")
             .striped(true)
@@ -337,6 +338,19 @@ impl CoordinatorScreen {
                     row.col(|ui| {
                         if drawn {
                             ui.label(p.status.label());
+                            if changeable
+                                && ui
+                                    .add_enabled(
+                                        !busy,
+                                        egui::Button::new(text::CHANGE_STATUS_BUTTON).small(),
+                                    )
+                                    .clicked()
+                            {
+                                actions.push(Action::OpenStatus {
+                                    contestant: p.id,
+                                    who: p.name.clone(),
+                                });
+                            }
                         } else {
                             for status in [Status::Normal, Status::Absent] {
                                 let label = if status == Status::Normal {
