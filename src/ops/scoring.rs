@@ -456,7 +456,7 @@ pub fn status_consequences(
 /// `工位 07` once drawn (names stay hidden from the chief judge's screens), else the name.
 fn contestant_label(contestant: &Contestant) -> String {
     match contestant.workstation {
-        Some(w) => format!("工位 {w:02}"),
+        Some(w) => format!("工位 {w}"),
         None => contestant.record.name.clone(),
     }
 }

@@ -396,14 +396,14 @@ impl CoordinatorScreen {
     ) {
         egui::Panel::right("units")
             .resizable(false)
-            .exact_size(270.0)
+            .exact_size(300.0)
             .show(ui, |ui| {
                 ui.heading(text::UNITS);
                 egui::ScrollArea::vertical()
                     .id_salt("units_scroll")
                     .show(ui, |ui| {
                         for unit in &desk.units {
-                            ui.horizontal(|ui| {
+                            ui.horizontal_top(|ui| {
                                 if ui
                                     .add_enabled(!busy, egui::Button::new(text::RENAME).small())
                                     .clicked()
@@ -413,7 +413,14 @@ impl CoordinatorScreen {
                                         name: unit.name.clone(),
                                     });
                                 }
-                                ui.label(format!("{}（{}）", unit.name, unit.contestants));
+                                // A long unit name wraps inside the panel instead of running off it.
+                                ui.add(
+                                    egui::Label::new(format!(
+                                        "{}（{}）",
+                                        unit.name, unit.contestants
+                                    ))
+                                    .wrap(),
+                                );
                             });
                         }
                     });

@@ -199,16 +199,17 @@ pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(40.0))
         .column(Column::exact(40.0))
-        .column(Column::initial(80.0).at_least(60.0).clip(true))
-        .column(Column::initial(180.0).at_least(60.0).clip(true))
+        .column(Column::initial(70.0).at_least(60.0).clip(true))
+        // Wide enough at 1366×768 for the units' full names and 高级工（已持有）.
+        .column(Column::initial(196.0).at_least(60.0).clip(true))
         .column(Column::exact(56.0))
         .columns(Column::exact(58.0), 3)
         .column(Column::exact(56.0))
-        .column(Column::initial(110.0).clip(true))
+        .column(Column::initial(130.0).clip(true))
         .column(Column::exact(60.0))
         .column(Column::exact(40.0))
-        .column(Column::initial(64.0).clip(true))
-        .column(Column::remainder().at_least(110.0).clip(true))
+        .column(Column::initial(56.0).clip(true))
+        .column(Column::remainder().at_least(80.0).clip(true))
         .header(row_height, |mut header| {
             for title in [
                 text::COL_RANK,
@@ -251,7 +252,8 @@ pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
                     &line.tie_break,
                 ] {
                     row.col(|ui| {
-                        ui.label(cell.as_str());
+                        // A cell cut off by its column is read whole on hover.
+                        ui.label(cell.as_str()).on_hover_text(cell.as_str());
                     });
                 }
             });
