@@ -300,3 +300,59 @@ fn a_measurement_cell_two_judges_agree_on_is_closed_to_a_third_in_the_window() {
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+#[test]
+fn a_rescore_request_reaches_the_judge_with_its_reason_and_the_chief_sees_it_open() {
+    let dir = Dir::new("ui-rescore");
+    let path = demo_db(&dir);
+    let conn = open(&path);
+    let pool = ds_zg(&conn);
+    let contestant = judgedesk::store::people::contestant_by_workstation(&conn, pool.id, 1)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("ws 1"));
+    let account = |name: &str| {
+        let a = judgedesk::store::people::account_by_name(&conn, name)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("{name}"));
+        judgedesk::ops::Actor {
+            name: a.name,
+            role: a.role,
+            account_id: Some(a.id),
+        }
+    };
+    let chief = account("DS-ZG裁判长");
+    let judge = account("DS-ZG裁判1");
+    judgedesk::ops::workflow::request_rescore(
+        &conn,
+        &chief,
+        &PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+        contestant.id,
+        "DS01",
+        judge.account_id.unwrap_or_default(),
+        "与录像不符，请复核",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+
+    let h = window(&path, "DS-ZG裁判1");
+    let shown = all_text(&h);
+    assert!(shown.contains("裁判长要求重评 1 项"), "{shown}");
+    assert!(
+        shown.contains("工位 1 市场与竞品分析：与录像不符，请复核"),
+        "{shown}"
+    );
+    assert!(shown.contains("待重评"), "{shown}");
+
+    let mut h = window(&path, "DS-ZG裁判长");
+    settle(&mut h);
+    let shown = all_text(&h);
+    assert!(shown.contains("未完成的重评 1 项"), "{shown}");
+    assert!(
+        shown.contains("DS-ZG裁判1 · 工位 1 市场与竞品分析：与录像不符，请复核"),
+        "{shown}"
+    );
+    // The missing cell is listed, and the lock button says why it is disabled.
+    assert!(shown.contains("待录入 1 项（展开查看）"), "{shown}");
+    assert!(shown.contains("暂不能锁定：还有 1 项待录入"), "{shown}");
+}

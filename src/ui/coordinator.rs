@@ -582,9 +582,10 @@ impl CoordinatorScreen {
             .iter()
             .map(|p| (p.info.id, p.info.key.clone(), p.info.title()))
             .collect();
+        // Exact, so that the table beside it cannot squeeze the fields (and the PIN hint).
         egui::Panel::right("new_account")
             .resizable(false)
-            .default_size(320.0)
+            .exact_size(300.0)
             .show(ui, |ui| {
                 ui.heading(text::ADD_ACCOUNT);
                 egui::Grid::new("new_account_grid")
@@ -592,7 +593,7 @@ impl CoordinatorScreen {
                     .spacing([8.0, 6.0])
                     .show(ui, |ui| {
                         let label = ui.label(text::YOUR_NAME);
-                        ui.text_edit_singleline(&mut self.new_name)
+                        ui.add(egui::TextEdit::singleline(&mut self.new_name).desired_width(200.0))
                             .labelled_by(label.id);
                         ui.end_row();
                         let label = ui.label(text::COL_ROLE);
@@ -614,6 +615,7 @@ impl CoordinatorScreen {
                         ui.add(
                             egui::TextEdit::singleline(&mut self.new_pin)
                                 .password(true)
+                                .desired_width(200.0)
                                 .hint_text(text::PIN_HINT),
                         )
                         .labelled_by(label.id);

@@ -30,6 +30,8 @@ pub struct GridCell {
     pub others: usize,
     /// Measurement criteria: two other judges agree, the cell is closed to this judge.
     pub closed: bool,
+    /// The chief judge withdrew this judge's value for re-scoring: the reason.
+    pub rescore: Option<String>,
     pub mark: Mark,
 }
 
@@ -72,6 +74,11 @@ impl GridModel {
     ) -> GridModel {
         let sheet = &pool.sheet;
         let width = sheet.criteria.len();
+        let rescores: Vec<crate::ops::workflow::OpenRescore> =
+            crate::ops::workflow::open_rescores(sheet, &flow.resolutions)
+                .into_iter()
+                .filter(|r| r.judge == judge)
+                .collect();
         let mut rows: Vec<GridRow> = sheet
             .contestants
             .iter()
@@ -88,8 +95,15 @@ impl GridModel {
                         let closed = measurement
                             && own.is_none()
                             && crate::ops::scoring::measurement_agreed(entries).is_some();
+                        let rescore = rescores
+                            .iter()
+                            .find(|r| {
+                                r.contestant == c.key && r.criterion == sheet.criteria[k].code
+                            })
+                            .map(|r| r.reason.clone());
                         GridCell {
                             closed,
+                            rescore,
                             own,
                             text: own.map(Hundredths::to_short).unwrap_or_default(),
                             others: if sheet.criteria[k].kind == Kind::Measurement {
@@ -447,6 +461,32 @@ impl GridScreen {
             ui.label(text::NOT_DRAWN);
             return;
         }
+        // The chief judge's re-score requests, with their reasons, until answered.
+        let requests: Vec<String> = self
+            .model
+            .rows
+            .iter()
+            .flat_map(|row| {
+                row.cells
+                    .iter()
+                    .zip(&self.model.criteria)
+                    .filter(|(cell, _)| cell.own.is_none())
+                    .filter_map(move |(cell, c)| {
+                        cell.rescore
+                            .as_ref()
+                            .map(|reason| text::rescore_line(row.workstation, &c.name, reason))
+                    })
+            })
+            .collect();
+        if !requests.is_empty() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                text::rescore_requests(requests.len()),
+            );
+            for line in &requests {
+                ui.label(line);
+            }
+        }
         ui.horizontal_wrapped(|ui| {
             ui.weak(text::GRID_HINT);
             ui.separator();
@@ -647,7 +687,15 @@ impl GridScreen {
                                             if response.clicked() {
                                                 clicked = Some((r, k));
                                             }
-                                            if cell.closed {
+                                            if let Some(reason) = &cell.rescore
+                                                && cell.own.is_none()
+                                            {
+                                                ui.colored_label(
+                                                    ui.visuals().warn_fg_color,
+                                                    text::RESCORE_CELL,
+                                                )
+                                                .on_hover_text(reason);
+                                            } else if cell.closed {
                                                 ui.weak(text::MEASUREMENT_AGREED);
                                             } else if cell.own.is_none() && cell.others > 0 {
                                                 ui.weak(text::others_entered(cell.others));

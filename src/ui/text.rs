@@ -757,3 +757,25 @@ pub fn current_value(value: &str) -> String {
     format!("当前 {value}")
 }
 pub const REPRINT_PUBLICATION: &str = "成绩已更改：公示须重新打印（赛务在“打印中心”打印成绩公示）";
+pub const RESCORE_CELL: &str = "待重评";
+pub fn rescore_requests(n: usize) -> String {
+    format!("裁判长要求重评 {n} 项（重新录入即完成）：")
+}
+pub fn rescore_line(ws: u32, criterion: &str, reason: &str) -> String {
+    format!("工位 {ws} {criterion}：{reason}")
+}
+pub fn rescore_line_for_chief(judge: &str, ws: u32, criterion: &str, reason: &str) -> String {
+    format!("{judge} · 工位 {ws} {criterion}：{reason}")
+}
+pub fn open_rescores(n: usize) -> String {
+    format!("未完成的重评 {n} 项")
+}
+pub fn missing_cells(n: usize) -> String {
+    format!("待录入 {n} 项（展开查看）")
+}
+pub fn missing_line(ws: u32, criterion: &str, judge: Option<&str>) -> String {
+    match judge {
+        Some(judge) => format!("工位 {ws} {criterion} · {judge}"),
+        None => format!("工位 {ws} {criterion} · 客观项须两位裁判录入"),
+    }
+}
