@@ -67,6 +67,8 @@ fn every_screen_of_every_role_is_drawn_at_1366_by_768() {
     let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
     h.state_mut().push(judgedesk::ui::text::ask_lock(
         "电子商务运营（职工组）",
+        0,
+        110,
         Action::Lock(pool),
     ));
     settle(&mut h);

@@ -298,8 +298,12 @@ impl ChiefScreen {
                 .add_enabled(ready && !busy, egui::Button::new(text::LOCK))
                 .clicked()
             {
+                let submitted = self.judges.iter().map(|j| j.submitted).sum();
+                let rows = self.judges.iter().map(|j| j.rows).sum();
                 actions.push(text::ask_lock(
                     &pool.info.title(),
+                    submitted,
+                    rows,
                     Action::Lock(key.clone()),
                 ));
             }

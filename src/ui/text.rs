@@ -689,10 +689,12 @@ fn ask(title: String, happens: &[&str], irreversible: &str, yes: &str, then: Act
         then,
     }))
 }
-pub fn ask_lock(pool: &str, then: Action) -> Action {
+pub fn ask_lock(pool: &str, submitted: usize, rows: usize, then: Action) -> Action {
+    let submitted = format!("裁判已提交 {submitted}/{rows} 行评分（未提交的也将一并锁定）");
     ask(
         format!("锁定 {pool}？"),
         &[
+            submitted.as_str(),
             "所有裁判不能再录入或修改评分",
             "成绩交监督确认并解密",
             "锁定时的审计链位置记入评分表",
