@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod auth;
+mod pool;
 mod safety;
 
 #[derive(Debug, Parser)]
@@ -107,6 +108,12 @@ pub enum Command {
     /// 评分机之间用 U 盘合并评分的签名数据包
     #[command(subcommand)]
     Bundle(safety::BundleCommand),
+    /// 赛项组别的步骤：抽签、锁定、解锁、确认解密、公示、定稿
+    #[command(subcommand)]
+    Pool(pool::PoolCommand),
+    /// 申诉
+    #[command(subcommand)]
+    Appeal(pool::AppealCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -470,6 +477,8 @@ pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
                 Err(e) => refused_lines(e)?,
             }
         }
+        Command::Pool(command) => pool::run_pool(db, command)?,
+        Command::Appeal(command) => pool::run_appeal(db, command)?,
         Command::Contestant(ContestantCommand::Status {
             id_number,
             status,

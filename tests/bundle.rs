@@ -11,9 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
+use std::process::Output;
 
 /// One laptop: its own key folder and database.
 struct Laptop {
@@ -30,7 +28,7 @@ impl Laptop {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
+        support::bin()
             .env("JUDGEDESK_KEY_DIR", &self.keys)
             .arg("--db")
             .arg(&self.db)

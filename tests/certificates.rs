@@ -2,6 +2,8 @@
 //! database, the PDFs read back (pages, each page's text through the ToUnicode maps, fonts
 //! embedded once and subset), the register, verification, and the command line.
 
+mod support;
+
 use judgedesk::core::model::{Group, PoolKey, PoolState};
 use judgedesk::ops::certificates::{self, PrintRequest, Verification};
 use judgedesk::ops::{Actor, OpsError, documents};
@@ -11,9 +13,6 @@ use lopdf::{Dictionary, Document, Object};
 use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
 
 struct Fixture {
     dir: PathBuf,
@@ -23,10 +22,10 @@ struct Fixture {
 impl Fixture {
     /// The demo competition with DS-ZG and DS-XS final.
     fn new(name: &str) -> Fixture {
-        let dir =
-            std::env::temp_dir().join(format!("judgedesk-cert-{name}-{}", std::process::id()));
+        let dir = support::unique_temp(&format!("cert-{name}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+        support::hermetic();
         let conn = store::open(&dir.join("c.sqlite")).unwrap_or_else(|e| panic!("open: {e}"));
         judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
         judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
@@ -627,7 +626,7 @@ fn verification_accepts_a_registered_signature_and_rejects_tampering_and_voids()
 
     // The command line: exit 0 valid, 1 invalid.
     let verify = |text: &str| {
-        Command::new(BIN)
+        support::bin()
             .env("JUDGEDESK_KEY_DIR", f.path("keys"))
             .arg("--db")
             .arg(f.db())
@@ -919,7 +918,7 @@ fn the_command_line_prints_certificates_and_refuses_with_exit_code_1() {
     let f = Fixture::new("cli");
     f.set_state("DS", Group::Staff, PoolState::Scoring);
     let run = |args: &[&str]| {
-        Command::new(BIN)
+        support::bin()
             .env("JUDGEDESK_KEY_DIR", f.path("keys"))
             .arg("--db")
             .arg(f.db())

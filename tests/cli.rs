@@ -5,14 +5,12 @@ mod support;
 use support::Dir;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
+use std::process::Output;
 
 fn run(db: &Path, args: &[&str]) -> Output {
     // This laptop's signing key stays in the test's folder, not the home directory.
     let keys = db.parent().map(|d| d.join("keys")).unwrap_or_default();
-    Command::new(BIN)
+    support::bin()
         .env("JUDGEDESK_KEY_DIR", keys)
         .arg("--db")
         .arg(db)
@@ -402,7 +400,10 @@ fn status_change_and_accounts_from_the_command_line() {
     let participants =
         |db: &Path| results_json(db, Some("DS-ZG"))["pools"][0]["participants"].as_u64();
     let before = participants(&db);
-    let out = run(&db, &["contestant", "status", &id, "缺考"]);
+    let out = run(
+        &db,
+        &["contestant", "status", &id, "缺考", "--reason", "未到场"],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(participants(&db), before.map(|n| n - 1));
     assert_eq!(code(&run(&db, &["contestant", "status", &id, "迟到"])), 1);

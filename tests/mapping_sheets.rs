@@ -1,5 +1,7 @@
 //! The draw's mapping sheets print as a PDF for sealing (and CSV for spreadsheets).
 
+mod support;
+
 use judgedesk::core::model::PoolKey;
 use judgedesk::ops::Actor;
 
@@ -8,7 +10,7 @@ fn mapping_sheets_are_written_as_a_pdf_with_both_sheets() {
     let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
     judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
     judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    let dir = std::env::temp_dir().join(format!("judgedesk-mapping-{}", std::process::id()));
+    let dir = support::unique_temp("mapping");
     let _ = std::fs::remove_dir_all(&dir);
     let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("pool"));
     let paths =

@@ -1,14 +1,17 @@
 //! Automatic backups at milestones: a file database gets a verified copy beside it at lock and
 //! publication; an in-memory one (tests) has no backup folder and is skipped, not failed.
 
+mod support;
+
 use judgedesk::ops::backup::{Reason, at_milestone};
 
 #[test]
 fn lock_backup_is_written_beside_a_file_database() {
-    let dir = std::env::temp_dir().join(format!("judgedesk-milestone-{}", std::process::id()));
+    let dir = support::unique_temp("milestone");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
     let db = dir.join("venue.sqlite");
+    support::hermetic();
     let conn = judgedesk::ops::setup::open_or_create(&db).unwrap_or_else(|e| panic!("open: {e}"));
     let taken = at_milestone(&conn, Reason::Lock).unwrap_or_else(|e| panic!("backup: {e}"));
     assert!(taken.is_some());

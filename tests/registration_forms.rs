@@ -12,13 +12,11 @@ use rusqlite::Connection;
 use rust_xlsxwriter::{Format, Workbook};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::forms::{Error, Form, V, cells, id, save_forms, t};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
 const SHEET: &str = "电子商务运营";
 
 /// A complete, valid form: 2 staff, 2 students, leader and contact; 6 people, 3 men, 3 women,
@@ -103,10 +101,11 @@ impl Fixture {
     fn new() -> Result<Fixture, Error> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("judgedesk-forms-{}-{n}", std::process::id()));
+        let dir = support::unique_temp(&format!("forms-{n}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         let db = dir.join("test.sqlite");
+        support::hermetic();
         let conn = judgedesk::store::open(&db)?;
         judgedesk::store::competition::init(&conn, &judgedesk::builtin::load()?)?;
         Ok(Fixture { dir, db, conn })
@@ -137,7 +136,7 @@ impl Fixture {
     }
 
     fn run(&self, args: &[&str]) -> Result<std::process::Output, Error> {
-        Ok(Command::new(BIN)
+        Ok(support::bin()
             .arg("--db")
             .arg(&self.db)
             .args(args)
@@ -977,7 +976,7 @@ fn template_command_writes_a_form_with_drop_downs_and_text_columns() -> TestResu
     // Without a database file the template comes from the built-in competition; none is created.
     let nowhere = f.dir.join("none.sqlite");
     let out2 = f.dir.join("模板2.xlsx");
-    let output = Command::new(BIN)
+    let output = support::bin()
         .arg("--db")
         .arg(&nowhere)
         .args(["template", "registration", "--out"])

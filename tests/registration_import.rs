@@ -1,5 +1,7 @@
 //! Registration import through the real database: CSV in three encodings, XLSX with numbers, merged cells and formulas, and refusals that change nothing.
 
+mod support;
+
 use judgedesk::ops::registration::{
     ImportOptions, ImportReport, import_registration, preview_registration,
 };
@@ -41,10 +43,10 @@ impl Fixture {
     fn new() -> Result<Fixture, Box<dyn std::error::Error>> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("judgedesk-registration-{}-{n}", std::process::id()));
+        let dir = support::unique_temp(&format!("registration-{n}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
+        support::hermetic();
         let conn = judgedesk::store::open(&dir.join("test.sqlite"))?;
         judgedesk::store::competition::init(&conn, &judgedesk::builtin::load()?)?;
         Ok(Fixture { dir, conn })

@@ -13,10 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
-
 fn command(db: &Path, keys: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = support::bin();
     cmd.env("JUDGEDESK_KEY_DIR", keys)
         .arg("--db")
         .arg(db)

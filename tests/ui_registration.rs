@@ -76,10 +76,11 @@ struct Desk {
     db: PathBuf,
 }
 
-/// The demo competition in a file, the window signed in as the coordinator on this screen.
+/// The competition before check-in in a file (registration is closed once a pool is drawn),
+/// the window signed in as the coordinator on this screen.
 fn desk(tag: &str) -> Desk {
     let dir = Dir::new(&format!("ui-reg-{tag}"));
-    let db = support::demo_db(&dir);
+    let db = support::registration_db(&dir);
     let mut h = support::window(&db, "赛务管理员");
     support::open_screen(&mut h, Screen::Registration);
     assert_eq!(h.state().screen(), Screen::Registration);

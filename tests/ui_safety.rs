@@ -11,11 +11,8 @@ use judgedesk::core::score::Hundredths;
 use judgedesk::ops::Actor;
 use judgedesk::ui::app::{Action, Screen};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 use support::{Dir, Window, all_text, click, demo_db, open, open_screen, settle, status, window};
-
-const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
 
 /// Clicks the text field showing `placeholder` and types `text` into it.
 fn fill(h: &mut Window, placeholder: &str, text: &str) {
@@ -133,7 +130,7 @@ struct Laptop {
 
 impl Laptop {
     fn ok(&self, args: &[&str]) -> String {
-        let out = Command::new(BIN)
+        let out = support::bin()
             .env("JUDGEDESK_KEY_DIR", &self.keys)
             .arg("--db")
             .arg(&self.db)
@@ -381,7 +378,7 @@ fn the_chain_head_of_a_lock_is_shown_by_verify_in_the_window_and_on_the_command_
     drop(h);
 
     // The command line, with this laptop's own key.
-    let out = Command::new(BIN)
+    let out = support::bin()
         .arg("--db")
         .arg(&db)
         .arg("verify")

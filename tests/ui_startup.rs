@@ -1,13 +1,15 @@
 //! Starting the window: a second window on the same file and a damaged file are refused with a
 //! message, and a damaged file is offered its newest verified backup.
 
+mod support;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use judgedesk::ui::startup::{self, Refusal, RefusalApp};
 use std::path::PathBuf;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("judgedesk-startup-{name}-{}", std::process::id()));
+    let dir = support::unique_temp(&format!("startup-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
     dir
@@ -55,4 +57,57 @@ fn a_damaged_file_is_refused_and_the_refusal_window_says_so() {
     );
     harness.get_by_label_contains("没有找到可用的备份");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The database path the binary uses by default under `home` on this platform.
+fn default_db_under(home: &std::path::Path) -> PathBuf {
+    home.join(".local/share/judgedesk/judgedesk.sqlite")
+}
+
+#[test]
+fn the_first_start_on_a_new_machine_opens_the_first_start_screen_on_a_new_database() {
+    let home = temp_dir("first-home");
+    let db = default_db_under(&home);
+    assert!(
+        !db.parent().is_some_and(|p| p.exists()),
+        "no data folder yet"
+    );
+    // The window's own start-up steps: the writer lock, then the database.
+    let lock = startup::prepare(&db).unwrap_or_else(|e| panic!("first start refused: {e:?}"));
+    support::hermetic();
+    let conn = startup::open_database(&db).unwrap_or_else(|e| panic!("first start: {e}"));
+    assert!(db.exists(), "the database is created");
+    let mut h = support::harness(judgedesk::ui::app::JudgeDeskApp::new(
+        conn,
+        db.display().to_string(),
+    ));
+    h.run();
+    h.get_by_label("创建赛务账号");
+    assert!(support::all_text(&h).contains("首次启动：创建赛务账号"));
+    drop(h);
+    drop(lock);
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_binary_started_with_an_empty_home_creates_its_data_folder_and_database() {
+    let home = temp_dir("first-binary");
+    // No display: the window itself cannot open here, but everything before it must work.
+    let out = std::process::Command::new(support::BIN)
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    let db = default_db_under(&home);
+    assert!(db.exists(), "database created at {}: {said}", db.display());
+    assert!(
+        !said.contains("无法打开数据库") && !said.contains("无法写入数据库"),
+        "{said}"
+    );
+    let conn = support::open(&db);
+    assert!(judgedesk::store::competition::is_initialised(&conn).unwrap_or(false));
+    let _ = std::fs::remove_dir_all(&home);
 }

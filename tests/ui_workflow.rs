@@ -21,7 +21,7 @@ use support::{harness, open, settle};
 const PIN: &str = "123456";
 
 fn temp_db(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("judgedesk-ui-{tag}-{}", std::process::id()));
+    let dir = support::unique_temp(&format!("ui-{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("dir: {e}"));
     dir.join("desk.sqlite")
@@ -52,6 +52,15 @@ fn sign_in(h: &mut Harness<'static, JudgeDeskApp>, name: &str, pin: &str) {
     h.event(egui::Event::Text(pin.to_string()));
     h.run();
     h.key_press(egui::Key::Enter);
+    settle(h);
+}
+
+/// Answers an irreversible step's question with its button (drawn last, over the screen).
+fn confirm_step(h: &mut Harness<'static, JudgeDeskApp>, button: &str) {
+    h.get_all_by_label(button)
+        .last()
+        .unwrap_or_else(|| panic!("no question for {button}"))
+        .click();
     settle(h);
 }
 
@@ -182,7 +191,7 @@ fn judge_types_a_score_by_keyboard_and_it_is_saved_at_once() {
         Some(Hundredths(50)),
         "saved the moment it was accepted"
     );
-    h.get_by_label_contains("已保存：工位 1 DS01 = 0.5");
+    h.get_by_label_contains("已保存：工位 1 市场与竞品分析 = 0.5");
     assert!(
         !h.query_all_by_label("0.5").collect::<Vec<_>>().is_empty(),
         "shown in the grid"
@@ -433,6 +442,10 @@ fn lock_confirm_publish_final() {
     assert_eq!(h.state().screen(), Screen::Progress);
     h.get_by_label("锁定本赛项组别").click();
     settle(&mut h);
+    // The lock asks first, saying what cannot be undone; nothing happens before the answer.
+    assert_eq!(pool_state(&conn, "DS-ZG"), PoolState::Scoring);
+    h.get_by_label_contains("共同解锁");
+    confirm_step(&mut h, "锁定");
     assert_eq!(pool_state(&conn, "DS-ZG"), PoolState::Locked);
     // The chief judge still sees no names after locking.
     h.state_mut().push(Action::Open(Screen::Results));
@@ -449,12 +462,24 @@ fn lock_confirm_publish_final() {
     for (button, state) in [
         ("确认并解密", PoolState::Decrypted),
         ("公示", PoolState::Published),
-        ("定稿", PoolState::Final),
     ] {
         h.get_by_label(button).click();
         settle(&mut h);
+        assert_ne!(pool_state(&conn, "DS-ZG"), state, "{button} asks first");
+        confirm_step(&mut h, button);
         assert_eq!(pool_state(&conn, "DS-ZG"), state, "{button}");
     }
+    // 定稿 waits for the appeal window (two hours after the lock, no end time being set).
+    h.get_by_label("定稿").click();
+    settle(&mut h);
+    h.get_by_label_contains("不能撤销");
+    confirm_step(&mut h, "定稿");
+    assert_eq!(pool_state(&conn, "DS-ZG"), PoolState::Published);
+    assert!(
+        support::status(&h).contains("申诉期限截至"),
+        "{}",
+        support::status(&h)
+    );
     h.state_mut().push(Action::Open(Screen::Results));
     h.run();
     let names: Vec<String> = h.state().lines().iter().map(|l| l.name.clone()).collect();

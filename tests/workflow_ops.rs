@@ -291,7 +291,54 @@ fn appeals_are_taken_within_two_hours_of_the_pools_end_and_change_the_ranking() 
         Some(Hundredths(10_000))
     );
     assert!(row.and_then(|r| r.rank) < last.rank, "the pool re-ranks");
-    workflow::finalize(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
+    // The lock was the pool's end: the deadline is two hours later.
+    let after_deadline = now.naive_local() + chrono::Duration::hours(3);
+    workflow::finalize_at(&conn, &supervisor, &pool, after_deadline)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(state(&conn, "DS-ZG"), PoolState::Final);
+}
+
+#[test]
+fn final_is_refused_before_the_appeal_deadline_saying_until_when() {
+    let conn = demo();
+    let chief = actor(&conn, "DS-ZG裁判长");
+    let supervisor = actor(&conn, "监督员");
+    let pool = key("DS-ZG");
+    workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
+    workflow::confirm_and_decrypt(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
+    workflow::publish(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
+    let info = judgedesk::store::competition::pool(&conn, &pool)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("pool"));
+    let events =
+        judgedesk::store::workflow::pool_events(&conn, info.id).unwrap_or_else(|e| panic!("{e}"));
+    let deadline = workflow::appeal_deadline(&info.settings, &events)
+        .unwrap_or_else(|| panic!("a published pool has a deadline"));
+    let message = denied(workflow::finalize_at(
+        &conn,
+        &supervisor,
+        &pool,
+        deadline - chrono::Duration::minutes(1),
+    ));
+    let until = deadline.format("%Y-%m-%d %H:%M").to_string();
+    assert!(
+        message.contains("申诉期限") && message.contains(&until),
+        "{message}"
+    );
+    assert_eq!(
+        state(&conn, "DS-ZG"),
+        PoolState::Published,
+        "nothing changed"
+    );
+    // The window stays open for an appeal received within it.
+    workflow::finalize_at(
+        &conn,
+        &supervisor,
+        &pool,
+        deadline + chrono::Duration::minutes(1),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(state(&conn, "DS-ZG"), PoolState::Final);
 }
 

@@ -203,8 +203,9 @@ fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Problem> {
         .flexible(true)
         .delimiter(delimiter(&text))
         .from_reader(text.as_bytes());
-    // The csv reader skips blank lines; a spreadsheet shows them as rows. Line numbers count
-    // both, minus the line breaks inside quoted cells, give the row a spreadsheet shows.
+    // The csv reader skips blank lines; a spreadsheet shows them as rows. The line breaks before
+    // a record (CRLF, LF or a lone CR each one break: Excel writes CRLF), minus those inside
+    // quoted cells, give the row a spreadsheet shows; the header row is 1.
     let mut breaks_inside_cells = 0;
     let mut grid = Vec::new();
     for record in reader.records() {
@@ -215,18 +216,30 @@ fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Problem> {
                 .unwrap_or_default();
             Problem::error(file_name, format!("CSV 格式有误{line}，请检查引号是否成对"))
         })?;
-        let line = record.position().map_or(0, |p| p.line()) as usize;
-        let number = line.saturating_sub(breaks_inside_cells).max(1);
-        breaks_inside_cells += record
-            .iter()
-            .map(|f| f.matches('\n').count())
-            .sum::<usize>();
+        // The reader's position may sit before the blank lines it skipped.
+        let mut start = record.position().map_or(0, |p| p.byte()) as usize;
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let before = text.get(..start).map_or(0, line_breaks);
+        let number = (before + 1).saturating_sub(breaks_inside_cells).max(1);
+        breaks_inside_cells += record.iter().map(line_breaks).sum::<usize>();
         grid.push(Row {
             number,
             cells: record.iter().map(Cell::from_text).collect(),
         });
     }
     into_table(file_name, None, grid).ok_or_else(|| Problem::error(file_name, "文件是空的"))
+}
+
+/// Line breaks in `text`, a CRLF counting once.
+fn line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| (b == b'\n' && (i == 0 || bytes[i - 1] != b'\r')) || b == b'\r')
+        .count()
 }
 
 /// Tab when the first non-empty line has more tabs than commas (Excel's “文本文件（制表符分隔）”),
@@ -426,6 +439,22 @@ mod tests {
         let table = read_csv_bytes("a.csv", "姓名,备注\n甲,\"两\n行\"\n\n,\n乙,x\n".as_bytes())?;
         let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, vec![2, 5]);
+        Ok(())
+    }
+
+    #[test]
+    fn excel_line_endings_number_the_header_row_1_and_the_first_data_row_2() -> Result<(), Problem>
+    {
+        for text in [
+            "\u{FEFF}姓名,备注\r\n甲,\"两\r\n行\"\r\n\r\n,\r\n乙,x\r\n",
+            "姓名,备注\r甲,\"两\r行\"\r\r,\r乙,x\r",
+            "姓名,备注\n甲,\"两\n行\"\n\n,\n乙,x\n",
+        ] {
+            let table = read_csv_bytes("a.csv", text.as_bytes())?;
+            assert_eq!(table.header_row, 1, "{text:?}");
+            let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
+            assert_eq!(numbers, vec![2, 5], "{text:?}");
+        }
         Ok(())
     }
 

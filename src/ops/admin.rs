@@ -310,3 +310,15 @@ pub fn update_pool_settings(
     tx.commit()?;
     Ok(())
 }
+
+/// This laptop's signing key is new to a database that already holds sealed records: none of
+/// them is signed by it and it is not registered. The window says so at sign-in, before anything
+/// is signed with a key `verify` would not recognise.
+pub fn laptop_key_is_new(conn: &Connection) -> Result<bool> {
+    if !crate::store::ledger::has_ledger(conn)? {
+        return Ok(false);
+    }
+    let key = crate::store::ledger::own_public_key(conn)?;
+    let (sealed, known) = crate::store::ledger::knows_signer(conn, &key)?;
+    Ok(sealed && !known)
+}

@@ -403,19 +403,29 @@ fn same_registration(old: &ContestantRecord, new: &ContestantRecord) -> bool {
     }
 }
 
+/// Past check-in: the draw has been made (or scoring is under way). Who competes changes only
+/// through the status changes (缺考, 弃赛, 取消资格) from then on.
+pub fn past_check_in(pool: &PoolInfo) -> bool {
+    pool.draw_seed.is_some() || pool.state >= PoolState::Scoring
+}
+
+/// The refusal for joining or leaving a pool past check-in, naming the pool and its state.
+fn closed_pool_text(pool: &PoolInfo, what: &str) -> String {
+    format!(
+        "{}已抽签（当前状态：{}），不能再{what}；抽签后参赛人员的变化只能通过选手状态（缺考、弃赛、取消资格）办理",
+        pool.title(),
+        pool.state.label()
+    )
+}
+
 /// A contestant who has drawn numbers cannot move to another pool, and nobody joins or leaves a
-/// pool that is locked or later.
+/// pool past check-in.
 fn pool_change_problem(
     entry: &RosterEntry,
     old: Option<&Contestant>,
     pools: &HashMap<i64, &PoolInfo>,
 ) -> Option<Problem> {
-    let closed = |pool_id: i64| {
-        pools
-            .get(&pool_id)
-            .filter(|p| p.state >= PoolState::Locked)
-            .copied()
-    };
+    let closed = |pool_id: i64| pools.get(&pool_id).filter(|p| past_check_in(p)).copied();
     match old {
         Some(old) if old.record.pool_id == entry.record.pool_id => None,
         Some(old) if old.checkin_no.is_some() || old.workstation.is_some() => Some(
@@ -426,17 +436,12 @@ fn pool_change_problem(
         Some(old) => closed(old.record.pool_id)
             .or_else(|| closed(entry.record.pool_id))
             .map(|p| {
-                entry.place.error(
-                    "赛项",
-                    format!("{}已{}，不能再调入或调出选手", p.title(), p.state.label()),
-                )
+                entry
+                    .place
+                    .error("赛项", closed_pool_text(p, "调入或调出选手"))
             }),
-        None => closed(entry.record.pool_id).map(|p| {
-            entry.place.error(
-                "赛项",
-                format!("{}已{}，不能再报名", p.title(), p.state.label()),
-            )
-        }),
+        None => closed(entry.record.pool_id)
+            .map(|p| entry.place.error("赛项", closed_pool_text(p, "报名"))),
     }
 }
 

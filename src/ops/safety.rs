@@ -60,8 +60,15 @@ impl WriterLock {
         Self::acquire(db, Holder::Command, COMMAND_WAIT)
     }
 
+    /// The database's folder is created when missing: on a laptop where the app never ran, the
+    /// lock is the first file written there.
     pub fn acquire(db: &Path, holder: Holder, wait: Duration) -> Result<WriterLock> {
         let path = lock_path(db);
+        if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                OpsError::Denied(io_message(&e, &format!("无法写入数据库 {}", db.display())))
+            })?;
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)

@@ -461,6 +461,89 @@ pub fn request_rescore(
     Ok(())
 }
 
+/// A re-score the chief judge asked for and the judge has not yet answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenRescore {
+    pub contestant: i64,
+    pub criterion: String,
+    pub judge: i64,
+    pub reason: String,
+    pub requested_by: String,
+}
+
+/// The open re-scores of a pool: a judge whose value a re-score withdrew and who has not
+/// entered a new one. The newest request for a cell and judge counts.
+pub fn open_rescores(sheet: &PoolSheet, resolutions: &[Resolution]) -> Vec<OpenRescore> {
+    let mut open: Vec<OpenRescore> = Vec::new();
+    for r in resolutions
+        .iter()
+        .filter(|r| r.kind == ResolutionKind::Rescore)
+    {
+        let current = sheet_cell(sheet, r.contestant_id, &r.criterion);
+        let had = r
+            .judge_values
+            .split(',')
+            .filter_map(|pair| pair.split_once(':'))
+            .filter_map(|(judge, _)| judge.trim().parse::<i64>().ok());
+        for judge in had.filter(|j| !current.iter().any(|(c, _)| c == j)) {
+            open.retain(|o| {
+                !(o.contestant == r.contestant_id && o.criterion == r.criterion && o.judge == judge)
+            });
+            open.push(OpenRescore {
+                contestant: r.contestant_id,
+                criterion: r.criterion.clone(),
+                judge,
+                reason: r.note.clone(),
+                requested_by: r.decided_by.clone(),
+            });
+        }
+    }
+    open
+}
+
+/// A cell still waiting for a value: `judge` is the judge of a judgement criterion, `None` for a
+/// measurement criterion that lacks its two entries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingCell {
+    pub contestant: i64,
+    pub criterion: String,
+    pub judge: Option<i64>,
+}
+
+/// What `待录入 N 项` counts, cell by cell, for contestants who compete.
+pub fn missing_cells(sheet: &PoolSheet) -> Vec<MissingCell> {
+    let width = sheet.criteria.len();
+    let mut missing = Vec::new();
+    for (i, c) in sheet.contestants.iter().enumerate() {
+        if c.status != Status::Normal {
+            continue;
+        }
+        for (k, criterion) in sheet.criteria.iter().enumerate() {
+            let entries = sheet.cells.get(i * width + k).map_or(&[][..], |e| &e[..]);
+            match criterion.kind {
+                Kind::Judgement => {
+                    for judge in &sheet.judges {
+                        if !entries.iter().any(|(j, _)| j == judge) {
+                            missing.push(MissingCell {
+                                contestant: c.key,
+                                criterion: criterion.code.clone(),
+                                judge: Some(*judge),
+                            });
+                        }
+                    }
+                }
+                Kind::Measurement if entries.len() < 2 => missing.push(MissingCell {
+                    contestant: c.key,
+                    criterion: criterion.code.clone(),
+                    judge: None,
+                }),
+                Kind::Measurement => {}
+            }
+        }
+    }
+    missing
+}
+
 // ---- lock, unlock, decrypt, publish, final ----------------------------------------------
 
 fn evaluate_pool(conn: &Connection, pool: &PoolInfo) -> Result<(PoolSheet, PoolOutcome)> {
@@ -626,8 +709,19 @@ pub fn publish(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<(
     supervisor_step(conn, actor, pool_key, step, "公示", "须先确认解密")
 }
 
-/// The supervisor makes the results final once every appeal is decided.
+/// The supervisor makes the results final once the appeal deadline has passed and every appeal
+/// is decided.
 pub fn finalize(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
+    finalize_at(conn, actor, pool_key, chrono::Local::now().naive_local())
+}
+
+/// `finalize` as it would be decided at `now`.
+pub fn finalize_at(
+    conn: &Connection,
+    actor: &Actor,
+    pool_key: &PoolKey,
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
     ensure_role(actor, Role::Supervisor)?;
     let tx = conn.unchecked_transaction()?;
     let pool = pool_or_denied(&tx, pool_key)?;
@@ -644,6 +738,15 @@ pub fn finalize(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<
         .count();
     if open > 0 {
         return denied(format!("还有 {open} 项申诉未处理，不能定稿"));
+    }
+    let events = flow::pool_events(&tx, pool.id)?;
+    if let Some(deadline) = appeal_deadline(&pool.settings, &events)
+        && now <= deadline
+    {
+        return denied(format!(
+            "申诉期限截至 {}，在此之前还可受理申诉，不能定稿",
+            deadline.format("%Y-%m-%d %H:%M")
+        ));
     }
     set_state(&tx, actor, &pool, PoolState::Final, "定稿", None)?;
     tx.commit()?;

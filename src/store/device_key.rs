@@ -71,7 +71,10 @@ fn create(dir: &Path, path: &Path) -> Result<SigningKey, KeyError> {
     rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut seed)
         .map_err(|e| create_error(std::io::Error::other(e.to_string())))?;
     let key = SigningKey::from_bytes(&seed);
-    let temp = dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+    // One temporary name per call: threads of one process and other processes never share it.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = dir.join(format!(".{FILE_NAME}.{}.{call}.tmp", std::process::id()));
     let written = (|| {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
@@ -115,6 +118,28 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("judgedesk-key-{name}-{}", std::process::id()));
         let _ignored = std::fs::remove_dir_all(&dir);
         dir
+    }
+
+    #[test]
+    fn threads_creating_the_key_at_once_all_get_the_same_key() -> Result<(), KeyError> {
+        let dir = temp_dir("threads");
+        let keys: Vec<Result<[u8; 32], KeyError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| load_or_create(&dir).map(|k| k.to_bytes())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| panic!("thread panicked")))
+                .collect()
+        });
+        let keys = keys.into_iter().collect::<Result<Vec<_>, _>>()?;
+        assert!(keys.windows(2).all(|w| w[0] == w[1]), "one key for all");
+        let stray: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert_eq!(stray, vec![std::ffi::OsString::from(FILE_NAME)]);
+        let _ignored = std::fs::remove_dir_all(&dir);
+        Ok(())
     }
 
     #[test]

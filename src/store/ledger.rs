@@ -52,9 +52,17 @@ pub enum KeySource {
 }
 
 impl KeySource {
-    /// `$JUDGEDESK_KEY_DIR` or the platform folder: this laptop's identity.
+    /// `$JUDGEDESK_KEY_DIR` or the platform folder: this laptop's identity (or the folder
+    /// pinned for this process by `pin_key_dir`).
     pub fn from_environment() -> KeySource {
-        KeySource::Directory(device_key::default_dir())
+        #[cfg(test)]
+        pin_key_dir(
+            std::env::temp_dir().join(format!("judgedesk-unit-keys-{}", std::process::id())),
+        );
+        match PINNED_KEY_DIR.get() {
+            Some(dir) => KeySource::Directory(dir.clone()),
+            None => KeySource::Directory(device_key::default_dir()),
+        }
     }
 
     /// A fresh random key that lives as long as the connection.
@@ -69,6 +77,16 @@ impl KeySource {
             KeySource::Fixed(_) => None,
         }
     }
+}
+
+static PINNED_KEY_DIR: OnceLock<PathBuf> = OnceLock::new();
+
+/// Pins the key folder every connection of this process opened through
+/// `KeySource::from_environment` uses, whatever the environment says: tests pin a temporary
+/// folder so that no test reaches the real data folder. The first pin wins; returns the folder in
+/// force.
+pub fn pin_key_dir(dir: PathBuf) -> &'static std::path::Path {
+    PINNED_KEY_DIR.get_or_init(|| dir)
 }
 
 type SharedKey = Arc<OnceLock<std::result::Result<SigningKey, String>>>;
@@ -154,6 +172,18 @@ pub fn own_public_key(conn: &Connection) -> Result<String> {
 /// Signs `message` with this connection's key (as the triggers do): the signature in hex.
 pub fn sign(conn: &Connection, message: &str) -> Result<String> {
     Ok(conn.query_row("SELECT judgedesk_sign(?1)", [message], |r| r.get(0))?)
+}
+
+/// Whether anything is sealed yet, and whether `public_key` signed any of it or is registered
+/// as a trusted laptop: `(sealed anything, knows the key)`.
+pub fn knows_signer(conn: &Connection, public_key: &str) -> Result<(bool, bool)> {
+    Ok(conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM ledger),
+                EXISTS(SELECT 1 FROM ledger WHERE signer = ?1)
+                OR EXISTS(SELECT 1 FROM trusted_device WHERE public_key = ?1)",
+        [public_key],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }
 
 /// Whether this database has the chain (schema version 2 or later).

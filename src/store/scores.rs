@@ -40,6 +40,22 @@ pub fn current(
         .optional()?)
 }
 
+/// Every judge's current value for one cell: `(judge id, value)`, by judge.
+pub fn cell_values(
+    conn: &Connection,
+    contestant_id: i64,
+    criterion_id: i64,
+) -> Result<Vec<(i64, Hundredths)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT judge_id, value FROM current_score
+         WHERE contestant_id = ?1 AND criterion_id = ?2 ORDER BY judge_id",
+    )?;
+    let rows = stmt.query_map(params![contestant_id, criterion_id], |r| {
+        Ok((r.get::<_, i64>(0)?, Hundredths(r.get(1)?)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// The newest entry uid of a cell, withdrawn or not (what a new entry supersedes).
 pub fn latest_uid(
     conn: &Connection,

@@ -233,8 +233,18 @@ pub enum Action {
     AppealChange { appeal: i64, change: AppealChange },
     /// The supervisor closes an appeal with its outcome.
     DecideAppeal { appeal: i64, outcome: String },
+    /// Ask first, then apply the question's action if the person confirms.
+    Ask(Box<super::confirm::Question>),
     /// The coordinator marks a contestant at check-in.
     CheckIn { contestant: i64, status: Status },
+    /// Open the status change of one contestant after the draw (`who` as the person sees them).
+    OpenStatus { contestant: i64, who: String },
+    /// Change a contestant's status after the draw, with a reason.
+    SetStatus {
+        contestant: i64,
+        status: Status,
+        reason: String,
+    },
     /// The coordinator runs the draw of a pool.
     Draw(PoolKey),
     /// Redo the recorded draw and compare.
@@ -308,6 +318,8 @@ struct Screens {
     safety: safety_view::SafetyScreen,
     scores: scores_view::ScoresScreen,
     results_lines: Vec<results_view::ResultLine>,
+    status: Option<super::status_dialog::StatusDialog>,
+    question: Option<super::confirm::Question>,
 }
 
 impl Screens {
@@ -346,6 +358,9 @@ pub struct JudgeDeskApp {
     db_path: Option<PathBuf>,
     desk: Desk,
     needs_first_account: bool,
+    /// This laptop's signing key has never signed anything in this database nor been
+    /// registered in it (its key folder was lost or this is another laptop): said at sign-in.
+    new_laptop_key: bool,
     session: Option<Session>,
     screen: Screen,
     last_screen: Option<Screen>,
@@ -381,6 +396,7 @@ impl JudgeDeskApp {
             db_path: ops::backup::db_path(&conn),
             desk: Desk::default(),
             needs_first_account: false,
+            new_laptop_key: false,
             session: None,
             screen: Screen::Results,
             last_screen: None,
@@ -401,6 +417,7 @@ impl JudgeDeskApp {
             Err(e) => app.status = Some((e.into_text(), true)),
         }
         app.needs_first_account = ops::admin::needs_first_account(&conn).unwrap_or(false);
+        app.new_laptop_key = ops::admin::laptop_key_is_new(&conn).unwrap_or(false);
         app.conn = Some(conn);
         app.rebuild_views();
         app
@@ -781,7 +798,7 @@ impl JudgeDeskApp {
     fn apply(&mut self, action: Action) {
         let needs_db = !matches!(
             action,
-            Action::Open(_) | Action::SelectPool(_) | Action::SignOut
+            Action::Open(_) | Action::SelectPool(_) | Action::SignOut | Action::Ask(_)
         );
         if needs_db && self.conn.is_none() {
             self.deferred.push(action);
@@ -932,6 +949,50 @@ impl JudgeDeskApp {
             Action::DecideAppeal { appeal, outcome } => self.quick(move |conn, actor| {
                 workflow::decide_appeal(conn, actor, appeal, &outcome)?;
                 Ok(format!("申诉 #{appeal} 已处理"))
+            }),
+            Action::Ask(question) => self.screens.question = Some(*question),
+            Action::OpenStatus { contestant, who } => {
+                let (Some(conn), Some(actor)) = (self.conn.as_ref(), self.actor()) else {
+                    return;
+                };
+                let mut current = Status::Normal;
+                let choices = Status::ALL
+                    .iter()
+                    .filter(|s| actor.role != Role::Chief || **s == Status::Disqualified)
+                    .map(|&status| {
+                        let consequences =
+                            ops::scoring::status_consequences(conn, contestant, status)
+                                .map(|c| {
+                                    current = c.from;
+                                    c.lines
+                                })
+                                .map_err(OpsError::into_text);
+                        super::status_dialog::StatusChoice {
+                            status,
+                            consequences,
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                let chosen = choices
+                    .iter()
+                    .position(|c| c.status != current)
+                    .unwrap_or(0);
+                self.screens.status = Some(super::status_dialog::StatusDialog {
+                    contestant,
+                    who,
+                    current,
+                    choices,
+                    chosen,
+                    reason: String::new(),
+                });
+            }
+            Action::SetStatus {
+                contestant,
+                status,
+                reason,
+            } => self.quick(move |conn, actor| {
+                ops::scoring::set_status_of(conn, actor, contestant, status, Some(&reason))?;
+                Ok(text::status_changed(status.label()))
             }),
             Action::CheckIn { contestant, status } => self.quick(move |conn, actor| {
                 ops::draw::check_in(conn, actor, contestant, status)?;
@@ -1086,7 +1147,8 @@ impl JudgeDeskApp {
                     Some(receipt.value),
                 );
                 self.screens.grid.saved(contestant, &criterion, value);
-                let saved = text::saved_value(workstation, &criterion, &value.to_short());
+                let name = self.screens.grid.criterion_name(&criterion);
+                let saved = text::saved_value(workstation, &name, &value.to_short());
                 // Every 10 minutes while scores change, a verified backup beside the database.
                 self.status = match ops::backup::automatic_if_due(conn) {
                     Ok(_) => Some((saved, false)),
@@ -1249,6 +1311,9 @@ impl JudgeDeskApp {
         let busy = self.is_busy();
         if self.session.is_none() {
             egui::CentralPanel::default().show(ui, |ui| {
+                if self.new_laptop_key {
+                    ui.colored_label(ui.visuals().warn_fg_color, text::NEW_LAPTOP_KEY);
+                }
                 if self.needs_first_account {
                     self.screens
                         .signin
@@ -1325,7 +1390,7 @@ impl JudgeDeskApp {
             return;
         }
         match self.screen {
-            Screen::Audit => return screens.audit.ui(ui, desk, busy, actions),
+            Screen::Audit => return screens.audit.ui(ui, desk, session.role(), busy, actions),
             Screen::Accounts => return screens.coordinator.accounts_ui(ui, desk, busy, actions),
             Screen::People => return screens.coordinator.people_ui(ui, desk, busy, actions),
             _ => {}
@@ -1350,7 +1415,7 @@ impl JudgeDeskApp {
                 .settings_ui(ui, desk, pool, busy, actions),
             Screen::Results => {
                 let show_names = results_view::names_visible(session.role(), pool.info.state);
-                results_view::pool_results_ui(ui, pool, &screens.results_lines, show_names)
+                results_view::pool_results_ui(ui, pool, flow, &screens.results_lines, show_names)
             }
             Screen::Charts => screens.charts.ui(ui, pool),
             Screen::Audit
@@ -1361,6 +1426,16 @@ impl JudgeDeskApp {
             | Screen::CertCheck
             | Screen::Safety
             | Screen::ScoreImport => {}
+        }
+        if let Some(dialog) = &mut screens.status
+            && !dialog.ui(ui.ctx(), busy, actions)
+        {
+            screens.status = None;
+        }
+        if let Some(question) = &screens.question
+            && !question.ui(ui.ctx(), actions)
+        {
+            screens.question = None;
         }
     }
 }

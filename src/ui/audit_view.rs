@@ -1,8 +1,11 @@
 //! The audit log screen: every change with who, when, old → new and why; filtered by pool,
-//! person and contestant. Rows load when the filter is applied, never per frame.
+//! person and contestant. Rows load when the filter is applied, never per frame. Before a pool is
+//! decrypted only the coordinator (who ran the draw) may look a contestant up by name or read the
+//! pool's draw seed: anyone else could link workstations to people with them.
 
 use super::app::Action;
 use super::text;
+use crate::core::model::{PoolState, Role};
 use crate::ops::workflow::Desk;
 use crate::store::audit::AuditRow;
 use crate::store::workflow::AuditFilter;
@@ -44,7 +47,31 @@ impl AuditScreen {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &Desk, busy: bool, actions: &mut Vec<Action>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        desk: &Desk,
+        role: Role,
+        busy: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        // Pools whose names and draw stay hidden from this person.
+        let sealed: Vec<String> = desk
+            .results
+            .pools
+            .iter()
+            .filter(|p| role != Role::Coordinator && p.info.state < PoolState::Decrypted)
+            .map(|p| p.info.key.to_string())
+            .collect();
+        let names_open = |pool_id: i64| {
+            desk.results
+                .pools
+                .iter()
+                .find(|p| p.info.id == pool_id)
+                .is_some_and(|p| !sealed.contains(&p.info.key.to_string()))
+        };
+        let name_filter =
+            role == Role::Coordinator || desk.results.pools.iter().any(|p| names_open(p.info.id));
         if self.loaded.is_none() && !busy {
             actions.push(Action::LoadAudit(self.filter()));
             self.loaded = Some(self.filter());
@@ -77,26 +104,31 @@ impl AuditScreen {
                 })
                 .response
                 .labelled_by(label.id);
-            let label = ui.label(text::FILTER_CONTESTANT);
-            let response = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.contestant)
-                        .hint_text(text::COL_NAME)
-                        .desired_width(120.0),
-                )
-                .labelled_by(label.id);
-            if response.changed() {
-                let needle = self.contestant.trim();
-                self.contestant_id = if needle.is_empty() {
-                    None
-                } else {
-                    desk.results
-                        .contestants
-                        .values()
-                        .find(|c| c.record.name == needle)
-                        .map(|c| c.id)
-                        .or(Some(-1))
-                };
+            if name_filter {
+                let label = ui.label(text::FILTER_CONTESTANT);
+                let response = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.contestant)
+                            .hint_text(text::COL_NAME)
+                            .desired_width(120.0),
+                    )
+                    .labelled_by(label.id);
+                if response.changed() {
+                    let needle = self.contestant.trim();
+                    self.contestant_id = if needle.is_empty() {
+                        None
+                    } else {
+                        desk.results
+                            .contestants
+                            .values()
+                            .find(|c| c.record.name == needle && names_open(c.record.pool_id))
+                            .map(|c| c.id)
+                            .or(Some(-1))
+                    };
+                }
+            } else {
+                self.contestant.clear();
+                self.contestant_id = None;
             }
             if ui
                 .add_enabled(!busy, egui::Button::new(text::APPLY_FILTER))
@@ -137,7 +169,10 @@ impl AuditScreen {
             .body(|body| {
                 body.rows(row_height, self.rows.len(), |mut row| {
                     let r = &self.rows[row.index()];
+                    let seed_hidden = r.action == text::AUDIT_DRAW
+                        && r.pool.as_ref().is_some_and(|p| sealed.contains(p));
                     let change = match (&r.old_value, &r.new_value) {
+                        _ if seed_hidden => text::SEED_HIDDEN.to_string(),
                         (Some(old), Some(new)) => format!("{old} → {new}"),
                         (None, Some(new)) => new.clone(),
                         (Some(old), None) => format!("{old} → —"),

@@ -92,7 +92,8 @@ impl CheckScreen {
                             (text::ISSUED_ON, issued_on),
                         ] {
                             ui.strong(label);
-                            ui.label(egui::RichText::new(value).size(18.0));
+                            // The prize text is long: it wraps instead of running off the window.
+                            ui.add(egui::Label::new(egui::RichText::new(value).size(18.0)).wrap());
                             ui.end_row();
                         }
                     });

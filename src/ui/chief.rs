@@ -63,6 +63,11 @@ pub struct ChiefScreen {
     judges: Vec<JudgeProgress>,
     flags: Vec<FlagRow>,
     workstations: Vec<(i64, u32)>,
+    /// The workstation chosen for 取消资格.
+    disqualify: Option<usize>,
+    /// Open re-scores and missing cells, one line each (built when data changes).
+    rescore_lines: Vec<String>,
+    missing_lines: Vec<String>,
     supervisors: Vec<String>,
     theory_missing: usize,
     unresolved: usize,
@@ -79,6 +84,44 @@ impl ChiefScreen {
         let sheet = &pool.sheet;
         let width = sheet.criteria.len();
         let ws = |key: i64| desk.results.contestant(key).and_then(|c| c.workstation);
+        let judge_name = |id: i64| {
+            flow.judges
+                .iter()
+                .find(|(j, _)| *j == id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
+        };
+        let criterion_name = |code: &str| {
+            sheet
+                .criteria
+                .iter()
+                .find(|c| c.code == code)
+                .map_or_else(|| code.to_string(), |c| c.name.clone())
+        };
+        self.rescore_lines = workflow::open_rescores(sheet, &flow.resolutions)
+            .iter()
+            .map(|r| {
+                text::rescore_line_for_chief(
+                    &judge_name(r.judge),
+                    ws(r.contestant).unwrap_or(0),
+                    &criterion_name(&r.criterion),
+                    &r.reason,
+                )
+            })
+            .collect();
+        let mut missing = workflow::missing_cells(sheet);
+        missing.sort_by_key(|m| (ws(m.contestant), m.criterion.clone(), m.judge));
+        self.missing_lines = missing
+            .iter()
+            .map(|m| {
+                let judge = m.judge.map(judge_name);
+                text::missing_line(
+                    ws(m.contestant).unwrap_or(0),
+                    &criterion_name(&m.criterion),
+                    judge.as_deref(),
+                )
+            })
+            .collect();
         let normal: Vec<usize> = (0..sheet.contestants.len())
             .filter(|&i| sheet.contestants[i].status == Status::Normal)
             .collect();
@@ -255,10 +298,27 @@ impl ChiefScreen {
                 .add_enabled(ready && !busy, egui::Button::new(text::LOCK))
                 .clicked()
             {
-                actions.push(Action::Lock(key.clone()));
+                let submitted = self.judges.iter().map(|j| j.submitted).sum();
+                let rows = self.judges.iter().map(|j| j.rows).sum();
+                actions.push(text::ask_lock(
+                    &pool.info.title(),
+                    submitted,
+                    rows,
+                    Action::Lock(key.clone()),
+                ));
             }
             if ready {
                 ui.label(text::LOCK_READY);
+            } else if pool.info.state == PoolState::Scoring {
+                // Why the button is disabled, in words.
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    text::lock_not_ready(
+                        pool.outcome.missing_items,
+                        self.unresolved,
+                        self.conflicts,
+                    ),
+                );
             }
             if pool.info.state == PoolState::Locked
                 && ui
@@ -272,6 +332,67 @@ impl ChiefScreen {
                 });
             }
         });
+        if !self.rescore_lines.is_empty() {
+            egui::CollapsingHeader::new(text::open_rescores(self.rescore_lines.len()))
+                .id_salt("open_rescores")
+                .default_open(true)
+                .show(ui, |ui| {
+                    for line in &self.rescore_lines {
+                        ui.label(line);
+                    }
+                });
+        }
+        if !self.missing_lines.is_empty() {
+            egui::CollapsingHeader::new(text::missing_cells(self.missing_lines.len()))
+                .id_salt("missing_cells")
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("missing_scroll")
+                        .max_height(160.0)
+                        .show(ui, |ui| {
+                            for line in &self.missing_lines {
+                                ui.label(line);
+                            }
+                        });
+                });
+        }
+        if pool.info.state == PoolState::Scoring && !self.workstations.is_empty() {
+            ui.horizontal(|ui| {
+                let label = ui.label(text::DISQUALIFY_AT);
+                let chosen = self
+                    .disqualify
+                    .and_then(|i| self.workstations.get(i))
+                    .map(|(_, ws)| text::workstation(*ws))
+                    .unwrap_or_default();
+                egui::ComboBox::from_id_salt("disqualify_ws")
+                    .selected_text(chosen)
+                    .show_ui(ui, |ui| {
+                        for (i, (_, ws)) in self.workstations.iter().enumerate() {
+                            ui.selectable_value(
+                                &mut self.disqualify,
+                                Some(i),
+                                text::workstation(*ws),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let picked = self.disqualify.and_then(|i| self.workstations.get(i));
+                if ui
+                    .add_enabled(
+                        !busy && picked.is_some(),
+                        egui::Button::new(text::CHANGE_STATUS_BUTTON),
+                    )
+                    .clicked()
+                    && let Some((contestant, ws)) = picked
+                {
+                    actions.push(Action::OpenStatus {
+                        contestant: *contestant,
+                        who: text::workstation(*ws),
+                    });
+                }
+            });
+        }
         ui.add_space(6.0);
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let editable = pool.info.state < PoolState::Locked;

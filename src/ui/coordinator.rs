@@ -298,6 +298,7 @@ impl CoordinatorScreen {
         }
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let mut mark: Option<(i64, Status)> = None;
+        let changeable = drawn && pool.info.state < PoolState::Locked;
         TableBuilder::new(ui)
             .id_salt("checkin_table")
             .striped(true)
@@ -337,6 +338,19 @@ impl CoordinatorScreen {
                     row.col(|ui| {
                         if drawn {
                             ui.label(p.status.label());
+                            if changeable
+                                && ui
+                                    .add_enabled(
+                                        !busy,
+                                        egui::Button::new(text::CHANGE_STATUS_BUTTON).small(),
+                                    )
+                                    .clicked()
+                            {
+                                actions.push(Action::OpenStatus {
+                                    contestant: p.id,
+                                    who: p.name.clone(),
+                                });
+                            }
                         } else {
                             for status in [Status::Normal, Status::Absent] {
                                 let label = if status == Status::Normal {
@@ -382,14 +396,14 @@ impl CoordinatorScreen {
     ) {
         egui::Panel::right("units")
             .resizable(false)
-            .exact_size(270.0)
+            .exact_size(300.0)
             .show(ui, |ui| {
                 ui.heading(text::UNITS);
                 egui::ScrollArea::vertical()
                     .id_salt("units_scroll")
                     .show(ui, |ui| {
                         for unit in &desk.units {
-                            ui.horizontal(|ui| {
+                            ui.horizontal_top(|ui| {
                                 if ui
                                     .add_enabled(!busy, egui::Button::new(text::RENAME).small())
                                     .clicked()
@@ -399,7 +413,14 @@ impl CoordinatorScreen {
                                         name: unit.name.clone(),
                                     });
                                 }
-                                ui.label(format!("{}（{}）", unit.name, unit.contestants));
+                                // A long unit name wraps inside the panel instead of running off it.
+                                ui.add(
+                                    egui::Label::new(format!(
+                                        "{}（{}）",
+                                        unit.name, unit.contestants
+                                    ))
+                                    .wrap(),
+                                );
                             });
                         }
                     });
@@ -561,9 +582,10 @@ impl CoordinatorScreen {
             .iter()
             .map(|p| (p.info.id, p.info.key.clone(), p.info.title()))
             .collect();
+        // Exact, so that the table beside it cannot squeeze the fields (and the PIN hint).
         egui::Panel::right("new_account")
             .resizable(false)
-            .default_size(320.0)
+            .exact_size(300.0)
             .show(ui, |ui| {
                 ui.heading(text::ADD_ACCOUNT);
                 egui::Grid::new("new_account_grid")
@@ -571,7 +593,7 @@ impl CoordinatorScreen {
                     .spacing([8.0, 6.0])
                     .show(ui, |ui| {
                         let label = ui.label(text::YOUR_NAME);
-                        ui.text_edit_singleline(&mut self.new_name)
+                        ui.add(egui::TextEdit::singleline(&mut self.new_name).desired_width(200.0))
                             .labelled_by(label.id);
                         ui.end_row();
                         let label = ui.label(text::COL_ROLE);
@@ -593,6 +615,7 @@ impl CoordinatorScreen {
                         ui.add(
                             egui::TextEdit::singleline(&mut self.new_pin)
                                 .password(true)
+                                .desired_width(200.0)
                                 .hint_text(text::PIN_HINT),
                         )
                         .labelled_by(label.id);

@@ -28,6 +28,10 @@ pub struct GridCell {
     pub text: String,
     /// Measurement criteria: how many other judges entered a value (not which).
     pub others: usize,
+    /// Measurement criteria: two other judges agree, the cell is closed to this judge.
+    pub closed: bool,
+    /// The chief judge withdrew this judge's value for re-scoring: the reason.
+    pub rescore: Option<String>,
     pub mark: Mark,
 }
 
@@ -70,6 +74,11 @@ impl GridModel {
     ) -> GridModel {
         let sheet = &pool.sheet;
         let width = sheet.criteria.len();
+        let rescores: Vec<crate::ops::workflow::OpenRescore> =
+            crate::ops::workflow::open_rescores(sheet, &flow.resolutions)
+                .into_iter()
+                .filter(|r| r.judge == judge)
+                .collect();
         let mut rows: Vec<GridRow> = sheet
             .contestants
             .iter()
@@ -82,7 +91,19 @@ impl GridModel {
                         let entries = &sheet.cells[index * width + k];
                         let own = entries.iter().find(|(j, _)| *j == judge).map(|e| e.1);
                         let others = entries.iter().filter(|(j, _)| *j != judge).count();
+                        let measurement = sheet.criteria[k].kind == Kind::Measurement;
+                        let closed = measurement
+                            && own.is_none()
+                            && crate::ops::scoring::measurement_agreed(entries).is_some();
+                        let rescore = rescores
+                            .iter()
+                            .find(|r| {
+                                r.contestant == c.key && r.criterion == sheet.criteria[k].code
+                            })
+                            .map(|r| r.reason.clone());
                         GridCell {
+                            closed,
+                            rescore,
                             own,
                             text: own.map(Hundredths::to_short).unwrap_or_default(),
                             others: if sheet.criteria[k].kind == Kind::Measurement {
@@ -164,6 +185,8 @@ pub struct GridScreen {
     move_down: bool,
     scroll_to_cursor: bool,
     confirm: Option<Confirm>,
+    /// A value was refused: the next keystroke replaces it instead of appending to it.
+    replace_next: bool,
 }
 
 fn check(criterion: &Criterion, buffer: &str) -> Result<Hundredths, String> {
@@ -232,6 +255,15 @@ impl GridScreen {
     }
 
     /// The save committed.
+    /// A criterion's name by its code (the code itself when unknown), for messages.
+    pub fn criterion_name(&self, code: &str) -> String {
+        self.model
+            .criteria
+            .iter()
+            .find(|c| c.code == code)
+            .map_or_else(|| code.to_string(), |c| c.name.clone())
+    }
+
     pub fn saved(&mut self, contestant: i64, criterion: &str, value: Hundredths) {
         if let Some(cell) = self.cell_mut(contestant, criterion) {
             cell.own = Some(value);
@@ -288,12 +320,18 @@ impl GridScreen {
             self.buffer.clear();
             return true;
         }
+        if row.cells.get(k).is_some_and(|c| c.closed) {
+            self.message = Some((text::closed_cell(row.workstation, &criterion.name), true));
+            self.buffer.clear();
+            return true;
+        }
         match check(criterion, &self.buffer) {
             Err(reason) => {
                 self.message = Some((
-                    text::cell_problem(row.workstation, &criterion.code, &reason),
+                    text::cell_problem(row.workstation, &criterion.name, &reason),
                     true,
                 ));
+                self.replace_next = true;
                 false
             }
             Ok(value) => {
@@ -319,12 +357,14 @@ impl GridScreen {
         for event in events {
             match event {
                 egui::Event::Text(t) => {
-                    for ch in t.chars() {
-                        if ch.is_ascii_digit() || matches!(ch, '.' | '．' | '。' | '０'..='９')
-                        {
-                            self.buffer.push(ch);
-                        }
+                    // After a refused value the next keystroke starts a new one.
+                    if std::mem::take(&mut self.replace_next) {
+                        self.buffer.clear();
                     }
+                    // Everything typed is kept, so that a letter is refused with its message,
+                    // never dropped to reshape the value into another number.
+                    self.buffer
+                        .extend(t.chars().filter(|c| !c.is_control() && !c.is_whitespace()));
                     self.live_check();
                 }
                 egui::Event::Key {
@@ -356,6 +396,7 @@ impl GridScreen {
                         egui::Key::ArrowRight => (0, 1),
                         egui::Key::ArrowLeft => (0, -1),
                         egui::Key::Backspace => {
+                            self.replace_next = false;
                             self.buffer.pop();
                             self.live_check();
                             continue;
@@ -389,7 +430,7 @@ impl GridScreen {
         }
         self.message = match check(criterion, &self.buffer) {
             Err(reason) if !self.buffer.is_empty() => Some((
-                text::cell_problem(row.workstation, &criterion.code, &reason),
+                text::cell_problem(row.workstation, &criterion.name, &reason),
                 true,
             )),
             _ => None,
@@ -419,6 +460,32 @@ impl GridScreen {
         if !self.model.drawn {
             ui.label(text::NOT_DRAWN);
             return;
+        }
+        // The chief judge's re-score requests, with their reasons, until answered.
+        let requests: Vec<String> = self
+            .model
+            .rows
+            .iter()
+            .flat_map(|row| {
+                row.cells
+                    .iter()
+                    .zip(&self.model.criteria)
+                    .filter(|(cell, _)| cell.own.is_none())
+                    .filter_map(move |(cell, c)| {
+                        cell.rescore
+                            .as_ref()
+                            .map(|reason| text::rescore_line(row.workstation, &c.name, reason))
+                    })
+            })
+            .collect();
+        if !requests.is_empty() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                text::rescore_requests(requests.len()),
+            );
+            for line in &requests {
+                ui.label(line);
+            }
         }
         ui.horizontal_wrapped(|ui| {
             ui.weak(text::GRID_HINT);
@@ -520,7 +587,7 @@ impl GridScreen {
 
     fn table_ui(&mut self, ui: &mut egui::Ui, busy: bool, _actions: &mut Vec<Action>) {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
-        let header_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 8.0;
+        let header_height = ui.text_style_height(&egui::TextStyle::Body) * 3.0 + 8.0;
         let width = self.model.criteria.len();
         let cursor = self.cursor;
         let scroll = std::mem::take(&mut self.scroll_to_cursor).then_some(cursor.0);
@@ -552,9 +619,14 @@ impl GridScreen {
                         });
                         for (k, (title, max)) in model.headers.iter().enumerate() {
                             header.col(|ui| {
-                                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
                                 ui.vertical(|ui| {
-                                    ui.strong(title).on_hover_text(&model.criteria[k].name);
+                                    // The name first, shortened to the column (whole on hover);
+                                    // the code stays for files.
+                                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                                    ui.strong(&model.criteria[k].name)
+                                        .on_hover_text(&model.criteria[k].name);
+                                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                                    ui.weak(title);
                                     ui.weak(max);
                                 });
                             });
@@ -615,7 +687,17 @@ impl GridScreen {
                                             if response.clicked() {
                                                 clicked = Some((r, k));
                                             }
-                                            if cell.own.is_none() && cell.others > 0 {
+                                            if let Some(reason) = &cell.rescore
+                                                && cell.own.is_none()
+                                            {
+                                                ui.colored_label(
+                                                    ui.visuals().warn_fg_color,
+                                                    text::RESCORE_CELL,
+                                                )
+                                                .on_hover_text(reason);
+                                            } else if cell.closed {
+                                                ui.weak(text::MEASUREMENT_AGREED);
+                                            } else if cell.own.is_none() && cell.others > 0 {
                                                 ui.weak(text::others_entered(cell.others));
                                             }
                                             if let Mark::Error(m) = &cell.mark {

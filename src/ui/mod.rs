@@ -5,6 +5,7 @@ pub mod audit_view;
 pub mod charts;
 pub mod check_view;
 pub mod chief;
+pub mod confirm;
 pub mod coordinator;
 pub mod dialogs;
 pub mod file_list;
@@ -18,6 +19,7 @@ pub mod safety_view;
 pub mod scores_view;
 pub mod signin;
 pub mod startup;
+pub mod status_dialog;
 pub mod supervisor;
 pub mod task;
 pub mod text;
@@ -52,8 +54,7 @@ pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let conn = crate::ops::setup::open_or_create(db)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", text::OPEN_FAILED))?;
+    let conn = startup::open_database(db)?;
     let label = db.display().to_string();
     eframe::run_native(
         text::APP_NAME,

@@ -90,11 +90,18 @@ impl ResultLine {
     }
 }
 
-/// The lines of one pool; names and units only when `show_names`.
+/// The lines of one pool; names and units only when `show_names`. Without names the lines go
+/// by workstation: the stored order (ID numbers, hence regions and units) would let anyone with
+/// the roster link workstations to people before decryption.
 pub fn lines(results: &Results, pool: &PoolResults, show_names: bool) -> Vec<ResultLine> {
-    pool.outcome
-        .rows
-        .iter()
+    let mut rows: Vec<&ContestantOutcome> = pool.outcome.rows.iter().collect();
+    if !show_names {
+        rows.sort_by_key(|row| {
+            let workstation = results.contestant(row.key).and_then(|p| p.workstation);
+            (workstation.is_none(), workstation)
+        });
+    }
+    rows.into_iter()
         .map(|row| ResultLine::new(results, row, show_names))
         .collect()
 }
@@ -103,6 +110,7 @@ pub fn lines(results: &Results, pool: &PoolResults, show_names: bool) -> Vec<Res
 pub fn pool_results_ui(
     ui: &mut egui::Ui,
     pool: &PoolResults,
+    flow: &crate::ops::workflow::PoolWorkflow,
     lines: &[ResultLine],
     show_names: bool,
 ) {
@@ -158,11 +166,14 @@ pub fn pool_results_ui(
             ),
         );
     }
-    if !outcome.spread_flags.is_empty() || !outcome.conflicts.is_empty() {
+    // A flag the chief judge accepted is settled: only open ones are counted.
+    let open_flags =
+        crate::ops::workflow::unresolved_flags(&pool.sheet, outcome, &flow.resolutions);
+    if open_flags > 0 || !outcome.conflicts.is_empty() {
         ui.label(format!(
             "{} {} 项 · {} {} 项",
-            text::SPREAD_FLAGS,
-            outcome.spread_flags.len(),
+            text::SPREAD_FLAGS_OPEN,
+            open_flags,
             text::CONFLICTS,
             outcome.conflicts.len()
         ));
@@ -188,16 +199,17 @@ pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(40.0))
         .column(Column::exact(40.0))
-        .column(Column::initial(80.0).at_least(60.0).clip(true))
-        .column(Column::initial(180.0).at_least(60.0).clip(true))
+        .column(Column::initial(70.0).at_least(60.0).clip(true))
+        // Wide enough at 1366×768 for the units' full names and 高级工（已持有）.
+        .column(Column::initial(196.0).at_least(60.0).clip(true))
         .column(Column::exact(56.0))
         .columns(Column::exact(58.0), 3)
         .column(Column::exact(56.0))
-        .column(Column::initial(110.0).clip(true))
+        .column(Column::initial(130.0).clip(true))
         .column(Column::exact(60.0))
         .column(Column::exact(40.0))
-        .column(Column::initial(64.0).clip(true))
-        .column(Column::remainder().at_least(110.0).clip(true))
+        .column(Column::initial(56.0).clip(true))
+        .column(Column::remainder().at_least(80.0).clip(true))
         .header(row_height, |mut header| {
             for title in [
                 text::COL_RANK,
@@ -240,7 +252,8 @@ pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
                     &line.tie_break,
                 ] {
                     row.col(|ui| {
-                        ui.label(cell.as_str());
+                        // A cell cut off by its column is read whole on hover.
+                        ui.label(cell.as_str()).on_hover_text(cell.as_str());
                     });
                 }
             });

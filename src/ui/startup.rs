@@ -29,6 +29,12 @@ pub fn prepare(db: &Path) -> Result<WriterLock, Refusal> {
     }
 }
 
+/// The database the main window works on, created from the built-in competition on first start
+/// (its folder too: on a laptop where the app never ran, nothing exists yet).
+pub fn open_database(db: &Path) -> anyhow::Result<rusqlite::Connection> {
+    crate::ops::setup::open_or_create(db).map_err(|e| anyhow::anyhow!("{}: {e}", text::OPEN_FAILED))
+}
+
 /// The small window shown instead of the main one.
 pub struct RefusalApp {
     db: PathBuf,

@@ -51,7 +51,10 @@ impl SupervisorScreen {
                 )
                 .clicked()
             {
-                actions.push(Action::Decrypt(key.clone()));
+                actions.push(text::ask_decrypt(
+                    &pool.info.title(),
+                    Action::Decrypt(key.clone()),
+                ));
             }
             if ui
                 .add_enabled(
@@ -60,7 +63,10 @@ impl SupervisorScreen {
                 )
                 .clicked()
             {
-                actions.push(Action::Publish(key.clone()));
+                actions.push(text::ask_publish(
+                    &pool.info.title(),
+                    Action::Publish(key.clone()),
+                ));
             }
             let open_appeals = flow.appeals.iter().any(|a| a.outcome.is_none());
             if ui
@@ -70,7 +76,10 @@ impl SupervisorScreen {
                 )
                 .clicked()
             {
-                actions.push(Action::Finalize(key.clone()));
+                actions.push(text::ask_finalize(
+                    &pool.info.title(),
+                    Action::Finalize(key.clone()),
+                ));
             }
         });
         if let Some(deadline) = workflow::appeal_deadline(&pool.info.settings, &flow.events) {
@@ -80,18 +89,36 @@ impl SupervisorScreen {
         }
         ui.separator();
         ui.heading(text::APPEALS);
-        let mut people: Vec<(i64, String)> = pool
+        // Each contestant by workstation and name, with the current total: the person at the
+        // desk finds them either way and sees what the appeal is about.
+        let mut people: Vec<(u32, i64, String)> = pool
             .sheet
             .contestants
             .iter()
             .filter(|c| c.status == Status::Normal)
             .filter_map(|c| {
-                desk.results
-                    .contestant(c.key)
-                    .map(|p| (c.key, p.record.name.clone()))
+                let person = desk.results.contestant(c.key)?;
+                let ws = person.workstation.unwrap_or(0);
+                let total = pool
+                    .outcome
+                    .rows
+                    .iter()
+                    .find(|r| r.key == c.key)
+                    .and_then(|r| r.total)
+                    .map(Hundredths::to_fixed2)
+                    .unwrap_or_default();
+                Some((
+                    ws,
+                    c.key,
+                    text::appeal_person(ws, &person.record.name, &total),
+                ))
             })
             .collect();
-        people.sort_by(|a, b| a.1.cmp(&b.1));
+        people.sort();
+        let people: Vec<(i64, String)> = people
+            .into_iter()
+            .map(|(_, id, label)| (id, label))
+            .collect();
         egui::ScrollArea::vertical()
             .id_salt("appeals")
             .show(ui, |ui| {
@@ -105,6 +132,8 @@ impl SupervisorScreen {
                         ui.label(&appeal.content);
                         if let Some(changes) = &appeal.changes {
                             ui.label(format!("{}：{changes}", text::SCORE_CHANGE));
+                            // A changed score changes the 公示: its reprint is due.
+                            ui.colored_label(ui.visuals().warn_fg_color, text::REPRINT_PUBLICATION);
                         }
                         match &appeal.outcome {
                             Some(outcome) => {
@@ -151,6 +180,13 @@ impl SupervisorScreen {
                 })
                 .response
                 .labelled_by(label.id);
+            let criterion_name = |code: &str| {
+                pool.sheet
+                    .criteria
+                    .iter()
+                    .find(|c| c.code == code)
+                    .map_or_else(|| code.to_string(), |c| c.name.clone())
+            };
             let item_text = match &self.change_item {
                 None => text::THEORY_ITEM.to_string(),
                 Some((c, j)) => {
@@ -160,7 +196,7 @@ impl SupervisorScreen {
                         .find(|x| x.0 == *j)
                         .map(|x| x.1.clone())
                         .unwrap_or_default();
-                    format!("{c} {judge}")
+                    format!("{} {judge}", criterion_name(c))
                 }
             };
             egui::ComboBox::from_id_salt(("appeal_item", appeal))
@@ -172,13 +208,31 @@ impl SupervisorScreen {
                             ui.selectable_value(
                                 &mut self.change_item,
                                 Some((c.code.clone(), *j)),
-                                format!("{} {name}", c.code),
+                                format!("{} {name}", c.name),
                             );
                         }
                     }
                 })
                 .response
                 .labelled_by(label.id);
+            // The value the change replaces.
+            if let Some(contestant) = self.change_contestant {
+                let current = match &self.change_item {
+                    None => pool
+                        .sheet
+                        .contestants
+                        .iter()
+                        .find(|c| c.key == contestant)
+                        .and_then(|c| c.theory),
+                    Some((code, judge)) => workflow::sheet_cell(&pool.sheet, contestant, code)
+                        .into_iter()
+                        .find(|(j, _)| j == judge)
+                        .map(|(_, v)| v),
+                };
+                ui.weak(text::current_value(
+                    &current.map(Hundredths::to_short).unwrap_or_default(),
+                ));
+            }
             let label = ui.label(text::NEW_VALUE);
             ui.add(egui::TextEdit::singleline(&mut self.change_value).desired_width(60.0))
                 .labelled_by(label.id);

@@ -2,6 +2,9 @@
 //! `core::model`), in one place. Only symbols from GB2312 (● ○ → ↓ ×) are used, so the bundled
 //! fonts cover every character.
 
+use super::app::Action;
+use super::confirm::Question;
+
 pub const WINDOW_TITLE: &str = "江苏省电子商务技术应用职业技能竞赛 · 决赛评分系统";
 pub const APP_NAME: &str = "judgedesk";
 pub const POOLS: &str = "赛项组别";
@@ -55,6 +58,7 @@ pub const RELOAD: &str = "刷新";
 pub const DATABASE: &str = "数据库";
 pub const OVERFLOW: &str = "并列超出名额";
 pub const SPREAD_FLAGS: &str = "评分差异过大";
+pub const SPREAD_FLAGS_OPEN: &str = "评分差异过大未处理";
 pub const CONFLICTS: &str = "客观分不一致";
 pub const OPEN_FAILED: &str = "无法打开数据库";
 pub const HIDDEN_NAME: &str = "（未解密）";
@@ -126,6 +130,10 @@ pub const SUBMITTED: &str = "已提交";
 pub const SUBMIT_SHEET: &str = "提交整张评分表";
 pub const MEASUREMENT: &str = "客观";
 pub const MEASURE_HINT: &str = "客观项由两位裁判分别录入（互不可见），一致即确认";
+pub const MEASUREMENT_AGREED: &str = "两人一致，已确认";
+pub fn closed_cell(workstation: u32, criterion: &str) -> String {
+    format!("工位 {workstation} 的{criterion}已由两位裁判录入一致的数值，不需再录")
+}
 pub fn others_entered(n: usize) -> String {
     format!("已有{n}人录")
 }
@@ -544,7 +552,8 @@ pub const SAVE_OFFSET: &str = "保存偏移";
 pub const OFFSET_HINT: &str =
     "先打印校准页，对折纸张读出中线刻度，把偏移（向右、向下为正）填入后保存，再打印套打证书。";
 pub const TABLE_DRAFT: &str = "样张（定稿前试印，带“样张”字样）";
-pub const DRAFT_NOTE: &str = "样张带“样张”水印，不编号、不登记、无二维码，定稿前即可打印。";
+pub const DRAFT_NOTE: &str =
+    "样张带“样张”水印，页上的证书编号只是预览（不占用、不登记），无二维码，定稿前即可打印。";
 pub const FINAL_NOTE: &str =
     "正式证书须在赛项组别定稿后打印：首次打印编号、签名并登记，再次打印记为重印。";
 pub const OUTPUT: &str = "保存到";
@@ -582,7 +591,7 @@ pub fn certificates_written(kind: &str, n: usize, issued: usize, reprinted: usiz
     format!("{kind} {n} 张（新发 {issued}，重印 {reprinted}）")
 }
 pub fn drafts_written(n: usize) -> String {
-    format!("{KIND_DRAFTS} {n} 张（未编号、未登记）")
+    format!("{KIND_DRAFTS} {n} 张（编号仅为预览、未登记）")
 }
 pub fn confirm_void(number: &str) -> String {
     format!("作废证书 {number}？作废后该编号不再有效、不再使用；下次整批打印会为获奖者签发新编号。")
@@ -651,4 +660,124 @@ pub fn scores_imported(kind: &str, changed: usize) -> String {
 
 pub fn scores_refused(problems: usize) -> String {
     format!("未导入：发现 {problems} 处问题，数据库未改动。请修正文件后重新导入")
+}
+
+// ---- status changes after the draw -------------------------------------------------------
+pub const CHANGE_STATUS: &str = "更改选手状态";
+pub const CHANGE_STATUS_BUTTON: &str = "更改状态…";
+pub const CURRENT_STATUS: &str = "当前状态：";
+pub const STATUS_CONSEQUENCES: &str = "保存后：";
+pub const STATUS_REASON: &str = "理由（记入审计日志）";
+pub const STATUS_REASON_HINT: &str = "如：未按时到场、中途退出、违反赛场纪律";
+pub const SAVE_STATUS: &str = "保存状态";
+pub fn status_changed(status: &str) -> String {
+    format!("选手状态已改为{status}")
+}
+
+// ---- audit before decryption -------------------------------------------------------------
+/// The audit action of a draw (its values hold the seed).
+pub const AUDIT_DRAW: &str = "抽签";
+pub const SEED_HIDDEN: &str = "（抽签种子解密后可见）";
+
+// ---- questions before irreversible steps -------------------------------------------------
+fn ask(title: String, happens: &[&str], irreversible: &str, yes: &str, then: Action) -> Action {
+    Action::Ask(Box::new(Question {
+        title,
+        happens: happens.iter().map(|s| s.to_string()).collect(),
+        irreversible: irreversible.to_string(),
+        yes: yes.to_string(),
+        then,
+    }))
+}
+pub fn ask_lock(pool: &str, submitted: usize, rows: usize, then: Action) -> Action {
+    let submitted = format!("裁判已提交 {submitted}/{rows} 行评分（未提交的也将一并锁定）");
+    ask(
+        format!("锁定 {pool}？"),
+        &[
+            submitted.as_str(),
+            "所有裁判不能再录入或修改评分",
+            "成绩交监督确认并解密",
+            "锁定时的审计链位置记入评分表",
+        ],
+        "锁定后只有裁判长与监督共同解锁（须写理由并记入审计日志）才能再改分。",
+        "锁定",
+        then,
+    )
+}
+pub fn ask_decrypt(pool: &str, then: Action) -> Action {
+    ask(
+        format!("确认并解密 {pool}？"),
+        &["成绩确认无误", "工位号与选手姓名、单位对应，所有人可见姓名"],
+        "解密不能撤销：姓名一旦显示，不能再隐藏。",
+        "确认并解密",
+        then,
+    )
+}
+pub fn ask_publish(pool: &str, then: Action) -> Action {
+    ask(
+        format!("公示 {pool} 的成绩？"),
+        &[
+            "成绩进入公示，申诉期开始（比赛结束后 2 小时内可书面申诉）",
+            "自动备份数据库",
+        ],
+        "公示不能撤销；此后成绩只能通过申诉更改。",
+        "公示",
+        then,
+    )
+}
+pub fn ask_finalize(pool: &str, then: Action) -> Action {
+    ask(
+        format!("定稿 {pool}？"),
+        &["成绩与奖项成为最终结果，可以打印正式证书", "不再受理申诉"],
+        "定稿不能撤销：此后任何成绩与奖项都不能再更改。",
+        "定稿",
+        then,
+    )
+}
+pub const NEW_LAPTOP_KEY: &str = "注意：本机的签名密钥对这个数据库是新的（密钥文件夹可能丢失，或这是另一台电脑）。此后录入的记录将用新密钥签名，校验时会被标为未登记。请先联系技术支持：找回原来的密钥文件，或把本机公钥登记为可信评分机。";
+pub fn lock_not_ready(missing: usize, flags: usize, conflicts: usize) -> String {
+    let mut why = Vec::new();
+    if missing > 0 {
+        why.push(format!("还有 {missing} 项待录入"));
+    }
+    if flags > 0 {
+        why.push(format!("{flags} 项评分差异未处理"));
+    }
+    if conflicts > 0 {
+        why.push(format!("{conflicts} 项客观分不一致"));
+    }
+    format!("暂不能锁定：{}", why.join("，"))
+}
+pub const DISQUALIFY_AT: &str = "取消资格（本赛项组别）：";
+pub fn workstation(ws: u32) -> String {
+    format!("工位 {ws}")
+}
+pub fn appeal_person(ws: u32, name: &str, total: &str) -> String {
+    format!("工位 {ws} {name}（总分 {total}）")
+}
+pub fn current_value(value: &str) -> String {
+    format!("当前 {value}")
+}
+pub const REPRINT_PUBLICATION: &str = "成绩已更改：公示须重新打印（赛务在“打印中心”打印成绩公示）";
+pub const RESCORE_CELL: &str = "待重评";
+pub fn rescore_requests(n: usize) -> String {
+    format!("裁判长要求重评 {n} 项（重新录入即完成）：")
+}
+pub fn rescore_line(ws: u32, criterion: &str, reason: &str) -> String {
+    format!("工位 {ws} {criterion}：{reason}")
+}
+pub fn rescore_line_for_chief(judge: &str, ws: u32, criterion: &str, reason: &str) -> String {
+    format!("{judge} · 工位 {ws} {criterion}：{reason}")
+}
+pub fn open_rescores(n: usize) -> String {
+    format!("未完成的重评 {n} 项")
+}
+pub fn missing_cells(n: usize) -> String {
+    format!("待录入 {n} 项（展开查看）")
+}
+pub fn missing_line(ws: u32, criterion: &str, judge: Option<&str>) -> String {
+    match judge {
+        Some(judge) => format!("工位 {ws} {criterion} · {judge}"),
+        None => format!("工位 {ws} {criterion} · 客观项须两位裁判录入"),
+    }
 }

@@ -10,15 +10,62 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
+
+/// A folder name under the temporary directory no other test, thread or process uses.
+pub fn unique_temp(tag: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    std::env::temp_dir().join(format!("judgedesk-{tag}-{}-{n}", std::process::id()))
+}
+
+/// Keeps this test process out of the real data folder: every connection it opens signs with a
+/// key in a temporary folder of its own (returned), the same one `bin` gives the binary.
+pub fn hermetic() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("judgedesk-test-keys-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    });
+    judgedesk::store::ledger::pin_key_dir(dir.clone())
+}
+
+/// An empty home folder for this test process (no data folder, no key).
+pub fn empty_home() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("judgedesk-test-home-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("home: {e}"));
+        dir
+    })
+}
+
+/// The binary, with this process's test key folder and an empty home: it never reaches the real
+/// home or data folder. A test that plays another laptop sets its own `JUDGEDESK_KEY_DIR`.
+pub fn bin() -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env(judgedesk::store::device_key::KEY_DIR_ENV, hermetic())
+        .env("HOME", empty_home())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME");
+    cmd
+}
 
 /// A fresh folder under the temporary directory, removed when dropped.
 pub struct Dir(pub PathBuf);
 
 impl Dir {
     pub fn new(tag: &str) -> Dir {
-        let dir = std::env::temp_dir().join(format!("judgedesk-{tag}-{}", std::process::id()));
+        hermetic();
+        let dir = unique_temp(tag);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
         Dir(dir)
@@ -43,6 +90,7 @@ impl Drop for Dir {
 }
 
 pub fn open(path: &Path) -> Connection {
+    hermetic();
     judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
 }
 
@@ -55,10 +103,22 @@ pub fn demo_db(dir: &Dir) -> PathBuf {
     path
 }
 
+/// The built-in competition before check-in, with the coordinator account `赛务管理员`
+/// (PIN 123456), in `desk.sqlite` of `dir`: registration is open in every pool.
+pub fn registration_db(dir: &Dir) -> PathBuf {
+    let path = dir.path("desk.sqlite");
+    let conn = open(&path);
+    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
+    judgedesk::ops::admin::create_first_coordinator(&conn, "赛务管理员", "123456")
+        .unwrap_or_else(|e| panic!("coordinator: {e}"));
+    path
+}
+
 pub type Window = Harness<'static, JudgeDeskApp>;
 
 /// The window at the venue laptop's size with the bundled fonts.
 pub fn harness(app: JudgeDeskApp) -> Window {
+    hermetic();
     Harness::builder()
         .with_size(egui::vec2(1366.0, 768.0))
         .with_context_setup(judgedesk::ui::fonts::install_fonts)

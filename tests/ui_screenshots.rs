@@ -1,0 +1,102 @@
+//! Every screen of every role drawn at the venue laptop's 1366×768 by the real renderer (wgpu;
+//! on a machine without a graphics card Mesa's software Vulkan, `mesa-vulkan-drivers`), and
+//! written as PNG files under the target folder's `screenshots/` for review: cut-off text is seen
+//! there, as a person at the venue would see it. The dialogs of the irreversible steps and of a
+//! status change are drawn too.
+
+mod support;
+
+use judgedesk::core::model::{PoolKey, Role};
+use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
+use std::path::{Path, PathBuf};
+use support::{Dir, Window, demo_db, harness, open, settle};
+
+fn shots_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
+
+/// Renders the window and writes `<name>.png`; the image is the window's size.
+fn shoot(h: &mut Window, name: &str) -> PathBuf {
+    h.run();
+    let image = h.render().unwrap_or_else(|e| panic!("render {name}: {e}"));
+    assert_eq!((image.width(), image.height()), (1366, 768), "{name}");
+    let path = shots_dir().join(format!("{name}.png"));
+    image
+        .save(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    path
+}
+
+fn role_code(role: Role) -> &'static str {
+    role.code()
+}
+
+#[test]
+fn every_screen_of_every_role_is_drawn_at_1366_by_768() {
+    let dir = Dir::new("screenshots");
+    let path = demo_db(&dir);
+    let mut written = Vec::new();
+
+    // Before anyone signs in.
+    let mut h = harness(JudgeDeskApp::new(open(&path), path.display().to_string()));
+    settle(&mut h);
+    written.push(shoot(&mut h, "0-sign-in"));
+    let fresh = dir.path("new.sqlite");
+    judgedesk::ops::setup::open_or_create(&fresh).unwrap_or_else(|e| panic!("{e}"));
+    let mut h = harness(JudgeDeskApp::new(open(&fresh), fresh.display().to_string()));
+    settle(&mut h);
+    written.push(shoot(&mut h, "0-first-start"));
+
+    for (name, role) in [
+        ("赛务管理员", Role::Coordinator),
+        ("DS-ZG裁判长", Role::Chief),
+        ("DS-ZG裁判1", Role::Judge),
+        ("监督员", Role::Supervisor),
+    ] {
+        let mut h = support::window(&path, name);
+        for screen in Screen::for_role(role) {
+            support::open_screen(&mut h, *screen);
+            written.push(shoot(&mut h, &format!("{}-{screen:?}", role_code(role))));
+        }
+    }
+
+    // The questions and dialogs that come over a screen.
+    let mut h = support::window(&path, "DS-ZG裁判长");
+    let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
+    h.state_mut().push(judgedesk::ui::text::ask_lock(
+        "电子商务运营（职工组）",
+        0,
+        110,
+        Action::Lock(pool),
+    ));
+    settle(&mut h);
+    written.push(shoot(&mut h, "dialog-lock"));
+    let conn = open(&path);
+    let info = judgedesk::store::competition::pool(
+        &conn,
+        &PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+    )
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| panic!("pool"));
+    let contestant = judgedesk::store::people::contestant_by_workstation(&conn, info.id, 1)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("ws 1"));
+    let mut h = support::window(&path, "赛务管理员");
+    support::open_screen(&mut h, Screen::CheckIn);
+    h.state_mut().push(Action::OpenStatus {
+        contestant: contestant.id,
+        who: contestant.record.name.clone(),
+    });
+    settle(&mut h);
+    written.push(shoot(&mut h, "dialog-status"));
+
+    assert!(written.len() > 20, "{written:?}");
+    for file in &written {
+        let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        assert!(bytes > 1000, "{} is empty", file.display());
+    }
+}

@@ -1,0 +1,358 @@
+//! The venue day off the happy path, in the window: a status change after the draw with its
+//! consequences shown first, letters in a score refused, a refused value replaced by the next
+//! keystroke, a measurement cell two judges agree on closed to a third, names kept out of every
+//! order and filter before decryption.
+
+mod support;
+
+use egui_kittest::kittest::{NodeT, Queryable};
+use judgedesk::core::model::{PoolKey, Status};
+use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
+use rusqlite::Connection;
+use support::{Dir, Window, all_text, demo_db, harness, open, settle, window};
+
+fn ds_zg(conn: &Connection) -> judgedesk::store::competition::PoolInfo {
+    judgedesk::store::competition::pool(
+        conn,
+        &PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+    )
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| panic!("pool"))
+}
+
+/// A contestant of DS-ZG who competes: `(id, name)`.
+fn competing(conn: &Connection) -> (i64, String) {
+    let pool = ds_zg(conn);
+    judgedesk::store::people::contestants_in_pool(conn, pool.id)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c.status == Status::Normal && c.workstation.is_some())
+        .map(|c| (c.id, c.record.name))
+        .unwrap_or_else(|| panic!("a competing contestant"))
+}
+
+fn status_of(conn: &Connection, id: i64) -> Status {
+    judgedesk::store::workflow::contestant(conn, id)
+        .ok()
+        .flatten()
+        .map(|c| c.status)
+        .unwrap_or_else(|| panic!("contestant {id}"))
+}
+
+fn type_text(h: &mut Window, text: &str) {
+    h.event(egui::Event::Text(text.to_string()));
+    h.run();
+}
+
+#[test]
+fn a_status_change_after_the_draw_shows_its_consequences_and_is_saved_with_a_reason() {
+    let dir = Dir::new("ui-status");
+    let path = demo_db(&dir);
+    let conn = open(&path);
+    let (id, name) = competing(&conn);
+    let mut h = window(&path, "赛务管理员");
+    h.state_mut().push(Action::Open(Screen::CheckIn));
+    settle(&mut h);
+    assert!(
+        !h.query_all_by_label("更改状态…")
+            .collect::<Vec<_>>()
+            .is_empty(),
+        "every drawn contestant offers a status change"
+    );
+    h.state_mut().push(Action::OpenStatus {
+        contestant: id,
+        who: name.clone(),
+    });
+    settle(&mut h);
+    let shown = all_text(&h);
+    // The first choice that changes something (缺考) is shown with what the rules make of it.
+    assert!(shown.contains("将不再参加排名"), "{shown}");
+    assert!(shown.contains("缺考者不计入参赛人数"), "{shown}");
+    assert!(
+        shown.contains("参赛人数") && shown.contains("一等奖"),
+        "{shown}"
+    );
+    // Without a reason nothing can be saved.
+    assert!(h.get_by_label("保存状态").accesskit_node().is_disabled());
+    h.get_all_by_label("弃赛")
+        .last()
+        .unwrap_or_else(|| panic!("弃赛"))
+        .click();
+    settle(&mut h);
+    h.get_by_label("理由（记入审计日志）").click();
+    h.run();
+    type_text(&mut h, "身体不适中途退出");
+    h.get_by_label("保存状态").click();
+    settle(&mut h);
+    assert_eq!(status_of(&conn, id), Status::Withdrawn);
+    let reason: String = conn
+        .query_row(
+            "SELECT reason FROM audit WHERE action = '选手状态' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_default();
+    assert_eq!(reason, "身体不适中途退出");
+}
+
+#[test]
+fn the_chief_judge_may_disqualify_in_their_own_pool_only() {
+    let dir = Dir::new("ui-disqualify");
+    let path = demo_db(&dir);
+    let conn = open(&path);
+    let (id, _) = competing(&conn);
+    let mut h = window(&path, "DS-ZG裁判长");
+    h.state_mut().push(Action::OpenStatus {
+        contestant: id,
+        who: "工位".into(),
+    });
+    settle(&mut h);
+    let shown = all_text(&h);
+    assert!(
+        shown.contains("取消资格") && !shown.contains("弃赛"),
+        "{shown}"
+    );
+    h.get_by_label("理由（记入审计日志）").click();
+    h.run();
+    type_text(&mut h, "违反赛场纪律");
+    h.get_by_label("保存状态").click();
+    settle(&mut h);
+    assert_eq!(status_of(&conn, id), Status::Disqualified);
+
+    // Another pool's chief judge is refused, through the same operation.
+    let other = judgedesk::store::people::account_by_name(&conn, "KJ-ZG裁判长")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("KJ-ZG chief"));
+    let actor = judgedesk::ops::Actor {
+        name: other.name,
+        role: other.role,
+        account_id: Some(other.id),
+    };
+    let refused =
+        judgedesk::ops::scoring::set_status_of(&conn, &actor, id, Status::Normal, Some("x"));
+    assert!(refused.is_err());
+    assert_eq!(
+        status_of(&conn, id),
+        Status::Disqualified,
+        "nothing changed"
+    );
+}
+
+#[test]
+fn letters_in_a_score_are_refused_not_dropped_and_the_next_keystroke_replaces_them() {
+    let dir = Dir::new("ui-letters");
+    let path = demo_db(&dir);
+    let mut h = window(&path, "DS-ZG裁判1");
+    assert_eq!(h.state().screen(), Screen::Grid);
+    let conn = open(&path);
+    let before: i64 = conn
+        .query_row("SELECT count(*) FROM score_entry", [], |r| r.get(0))
+        .unwrap_or(-1);
+    for typed in ["x1", "abc"] {
+        type_text(&mut h, typed);
+        h.key_press(egui::Key::Enter);
+        settle(&mut h);
+        let message = h.state().grid().message().unwrap_or_default().to_string();
+        assert!(message.contains("不是数字"), "{typed}: {message}");
+        h.key_press(egui::Key::Escape);
+        h.run();
+    }
+    let after: i64 = conn
+        .query_row("SELECT count(*) FROM score_entry", [], |r| r.get(0))
+        .unwrap_or(-1);
+    assert_eq!(before, after, "nothing saved");
+
+    // A refused value: the next keystroke starts a new one instead of appending.
+    type_text(&mut h, "168.38");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(h.state().grid().message().is_some());
+    type_text(&mut h, "5");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    let message = support::status(&h);
+    assert!(message.contains("= 5"), "{message}");
+}
+
+#[test]
+fn results_before_decryption_go_by_workstation() {
+    let dir = Dir::new("ui-anonymous");
+    let path = demo_db(&dir);
+    let mut h = window(&path, "DS-ZG裁判长");
+    h.state_mut().push(Action::Open(Screen::Results));
+    settle(&mut h);
+    let stations: Vec<u32> = h
+        .state()
+        .lines()
+        .iter()
+        .filter_map(|l| l.workstation.parse().ok())
+        .collect();
+    assert!(stations.len() > 5);
+    assert!(stations.windows(2).all(|w| w[0] < w[1]), "{stations:?}");
+    assert!(h.state().lines().iter().all(|l| l.name == "（未解密）"));
+}
+
+#[test]
+fn the_supervisors_audit_screen_has_no_name_filter_or_draw_seed_before_decryption() {
+    let dir = Dir::new("ui-audit");
+    let path = demo_db(&dir);
+    let conn = open(&path);
+    // A draw recorded in DS-ZG's audit with its seed.
+    judgedesk::store::audit::log(
+        &conn,
+        &judgedesk::store::audit::AuditEntry {
+            actor: "赛务管理员",
+            action: "抽签",
+            pool: Some("DS-ZG"),
+            new_value: Some("c0ffee00c0ffee00"),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut h = window(&path, "监督员");
+    h.state_mut().push(Action::Open(Screen::Audit));
+    settle(&mut h);
+    settle(&mut h);
+    let shown = all_text(&h);
+    assert!(!shown.contains("c0ffee00"), "seed hidden");
+    assert!(shown.contains("解密后可见"), "{shown}");
+    assert!(h.query_by_label("选手").is_none(), "no name filter");
+
+    // The coordinator, who ran the draw, sees both.
+    let mut h = window(&path, "赛务管理员");
+    h.state_mut().push(Action::Open(Screen::Audit));
+    settle(&mut h);
+    settle(&mut h);
+    assert!(all_text(&h).contains("c0ffee00"));
+}
+
+#[test]
+fn a_measurement_cell_two_judges_agree_on_is_closed_to_a_third_in_the_window() {
+    let dir = Dir::new("ui-measure");
+    let path = demo_db(&dir);
+    let conn = open(&path);
+    // A DS-ZG measurement cell two judges agree on, and a judge of the pool who has not entered it.
+    let (contestant, code, outsider): (i64, String, String) = conn
+        .query_row(
+            "SELECT s.contestant_id, cr.code,
+                    (SELECT a.name FROM account a JOIN account_pool ap ON ap.account_id = a.id
+                     WHERE ap.pool_id = p.id AND a.role = 'judge'
+                       AND a.id NOT IN (SELECT judge_id FROM current_score
+                                        WHERE contestant_id = s.contestant_id
+                                          AND criterion_id = s.criterion_id)
+                     ORDER BY a.name LIMIT 1)
+             FROM current_score s
+             JOIN criterion cr ON cr.id = s.criterion_id
+             JOIN pool p ON p.id = cr.pool_id
+             JOIN contestant ct ON ct.id = s.contestant_id
+             WHERE p.event = 'DS' AND p.grp = 'ZG' AND cr.kind = 'measurement'
+               AND ct.status = 'normal'
+             GROUP BY s.contestant_id, s.criterion_id
+             HAVING count(*) = 2 AND min(s.value) = max(s.value)
+             LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap_or_else(|e| panic!("an agreed measurement cell in the demo: {e}"));
+    let h: Window = harness(JudgeDeskApp::signed_in(
+        open(&path),
+        path.display().to_string(),
+        &outsider,
+    ));
+    let model = h.state().grid().model();
+    let k = model
+        .criteria
+        .iter()
+        .position(|c| c.code == code)
+        .unwrap_or_else(|| panic!("{code}"));
+    let row = model
+        .rows
+        .iter()
+        .find(|r| r.contestant == contestant)
+        .unwrap_or_else(|| panic!("row"));
+    assert!(row.cells[k].closed, "the cell is closed to {outsider}");
+    // The operation refuses the third entry too (the command line goes the same way).
+    let account = judgedesk::store::people::account_by_name(&conn, &outsider)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("{outsider}"));
+    let actor = judgedesk::ops::Actor {
+        name: account.name.clone(),
+        role: account.role,
+        account_id: Some(account.id),
+    };
+    let refused = judgedesk::ops::scoring::enter_score(
+        &conn,
+        &actor,
+        "test",
+        &judgedesk::ops::scoring::ScoreInput {
+            pool: PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+            judge: account.name,
+            contestant: judgedesk::ops::scoring::ContestantRef::Workstation(row.workstation),
+            criterion: code,
+            value: judgedesk::core::score::Hundredths(0),
+        },
+    );
+    match refused {
+        Err(judgedesk::ops::OpsError::Denied(m)) => assert!(m.contains("第三位裁判"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_rescore_request_reaches_the_judge_with_its_reason_and_the_chief_sees_it_open() {
+    let dir = Dir::new("ui-rescore");
+    let path = demo_db(&dir);
+    let conn = open(&path);
+    let pool = ds_zg(&conn);
+    let contestant = judgedesk::store::people::contestant_by_workstation(&conn, pool.id, 1)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("ws 1"));
+    let account = |name: &str| {
+        let a = judgedesk::store::people::account_by_name(&conn, name)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("{name}"));
+        judgedesk::ops::Actor {
+            name: a.name,
+            role: a.role,
+            account_id: Some(a.id),
+        }
+    };
+    let chief = account("DS-ZG裁判长");
+    let judge = account("DS-ZG裁判1");
+    judgedesk::ops::workflow::request_rescore(
+        &conn,
+        &chief,
+        &PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+        contestant.id,
+        "DS01",
+        judge.account_id.unwrap_or_default(),
+        "与录像不符，请复核",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+
+    let h = window(&path, "DS-ZG裁判1");
+    let shown = all_text(&h);
+    assert!(shown.contains("裁判长要求重评 1 项"), "{shown}");
+    assert!(
+        shown.contains("工位 1 市场与竞品分析：与录像不符，请复核"),
+        "{shown}"
+    );
+    assert!(shown.contains("待重评"), "{shown}");
+
+    let mut h = window(&path, "DS-ZG裁判长");
+    settle(&mut h);
+    let shown = all_text(&h);
+    assert!(shown.contains("未完成的重评 1 项"), "{shown}");
+    assert!(
+        shown.contains("DS-ZG裁判1 · 工位 1 市场与竞品分析：与录像不符，请复核"),
+        "{shown}"
+    );
+    // The missing cell is listed, and the lock button says why it is disabled.
+    assert!(shown.contains("待录入 1 项（展开查看）"), "{shown}");
+    assert!(shown.contains("暂不能锁定：还有 1 项待录入"), "{shown}");
+}
