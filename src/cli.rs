@@ -489,7 +489,7 @@ pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
                 None => Outcome::Refused(vec![format!(
                     "error: 状态“{status}”应为 正常、缺考、弃赛 或 取消资格"
                 )]),
-                Some(status) => match ops::scoring::set_status(
+                Some(status) => match ops::status::set_status(
                     &conn,
                     &Actor::command_line(),
                     &id_number,

@@ -131,7 +131,7 @@ fn the_chief_judge_may_disqualify_in_their_own_pool_only() {
         account_id: Some(other.id),
     };
     let refused =
-        judgedesk::ops::scoring::set_status_of(&conn, &actor, id, Status::Normal, Some("x"));
+        judgedesk::ops::status::set_status_of(&conn, &actor, id, Status::Normal, Some("x"));
     assert!(refused.is_err());
     assert_eq!(
         status_of(&conn, id),

@@ -18,6 +18,7 @@ pub mod results;
 pub mod safety;
 pub mod scoring;
 pub mod setup;
+pub mod status;
 pub mod verify;
 pub mod workflow;
 

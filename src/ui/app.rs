@@ -961,7 +961,7 @@ impl JudgeDeskApp {
                     .filter(|s| actor.role != Role::Chief || **s == Status::Disqualified)
                     .map(|&status| {
                         let consequences =
-                            ops::scoring::status_consequences(conn, contestant, status)
+                            ops::status::status_consequences(conn, contestant, status)
                                 .map(|c| {
                                     current = c.from;
                                     c.lines
@@ -991,7 +991,7 @@ impl JudgeDeskApp {
                 status,
                 reason,
             } => self.quick(move |conn, actor| {
-                ops::scoring::set_status_of(conn, actor, contestant, status, Some(&reason))?;
+                ops::status::set_status_of(conn, actor, contestant, status, Some(&reason))?;
                 Ok(text::status_changed(status.label()))
             }),
             Action::CheckIn { contestant, status } => self.quick(move |conn, actor| {

@@ -1,7 +1,7 @@
 //! Changing a contestant's status after the draw (缺考, 弃赛, 取消资格): the coordinator any, the
 //! chief judge 取消资格 in their own pool. The dialog shows what the rules make of the change before
 //! it is saved — who is no longer ranked, how the participant count and quotas move — as
-//! `ops::scoring::status_consequences` computed it, and takes a reason (audited with the change).
+//! `ops::status::status_consequences` computed it, and takes a reason (audited with the change).
 
 use super::app::Action;
 use super::text;
