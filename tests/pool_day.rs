@@ -260,6 +260,26 @@ fn the_pool_day_runs_headless_by_the_people_the_window_requires() {
         )
         .unwrap_or_else(|e| panic!("unit: {e}"));
     let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    // Without --unit the unit comes from the registration forms' 领队; a leader no form names is
+    // refused with the way out.
+    let unknown = refused(run(
+        &db,
+        DEMO_PIN,
+        &[
+            &["appeal", "add"][..],
+            &supervisor,
+            &[
+                "--leader",
+                "无此领队",
+                "--received",
+                &now,
+                "--text",
+                "理论成绩有误",
+            ],
+        ]
+        .concat(),
+    ));
+    assert!(unknown.contains("--unit"), "{unknown}");
     let appeal = ok(run(
         &db,
         DEMO_PIN,

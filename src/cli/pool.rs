@@ -56,9 +56,9 @@ pub enum AppealCommand {
         /// 领队姓名
         #[arg(long)]
         leader: String,
-        /// 领队所在单位（须在该赛项组别有选手）
+        /// 领队所在单位（须在该赛项组别有选手）；省略时按报名回执中的领队姓名查找
         #[arg(long)]
-        unit: String,
+        unit: Option<String>,
         /// 收到时间 "YYYY-MM-DD HH:MM"
         #[arg(long)]
         received: String,
@@ -169,6 +169,17 @@ pub fn run_appeal(db: &Path, command: AppealCommand) -> anyhow::Result<Outcome> 
     let (key, actor) = match sign_in(&conn, &who, Role::Supervisor)? {
         Ok(signed) => signed,
         Err(outcome) => return Ok(outcome),
+    };
+    let unit = match unit {
+        Some(unit) => unit,
+        None => match workflow::unit_of_leader(&conn, &key, &leader)? {
+            Some(unit) => unit,
+            None => {
+                return Ok(Outcome::Refused(vec![format!(
+                    "error: 报名回执中找不到唯一一个领队为“{leader}”的单位，请用 --unit 写明单位"
+                )]));
+            }
+        },
     };
     done(
         workflow::record_appeal(&conn, &actor, &key, &leader, &unit, &received, &text)

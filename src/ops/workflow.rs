@@ -794,6 +794,30 @@ pub fn pool_end(settings: &PoolSettings, events: &[PoolEvent]) -> Option<chrono:
         .and_then(|e| parse_time(e.at.get(..16).unwrap_or(&e.at)))
 }
 
+/// The unit whose registration form names `leader` as its 领队 for the pool's event, when exactly
+/// one does (an appeal recorded without naming the unit).
+pub fn unit_of_leader(
+    conn: &Connection,
+    pool_key: &PoolKey,
+    leader: &str,
+) -> Result<Option<String>> {
+    let leader = leader.trim();
+    let mut units: Vec<String> = crate::store::units::unit_forms(conn)?
+        .into_iter()
+        .filter(|f| {
+            f.form.event == pool_key.event
+                && f.form.leader.as_deref().map(str::trim) == Some(leader)
+        })
+        .map(|f| f.form.unit)
+        .collect();
+    units.sort();
+    units.dedup();
+    Ok(match units.as_slice() {
+        [unit] => Some(unit.clone()),
+        _ => None,
+    })
+}
+
 /// The last moment a written appeal is accepted: two hours after the pool's end (§7).
 pub fn appeal_deadline(
     settings: &PoolSettings,
