@@ -41,7 +41,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn write_pdf(doc: &Document) -> Vec<u8> {
-    judgedesk::print::pdf::write(doc, &mut |_, _| {}).unwrap_or_else(|e| panic!("pdf: {e}"))
+    judgedesk::print::output::pdf(doc, &mut |_, _| {}).unwrap_or_else(|e| panic!("pdf: {e}"))
 }
 
 /// Three certificates signed with a fixed key, one with a name from CJK Extension B.

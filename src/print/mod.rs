@@ -6,6 +6,7 @@
 
 pub mod certificate;
 pub mod layout;
+pub mod output;
 pub mod pdf;
 pub mod subset;
 pub mod tables;
