@@ -16,6 +16,10 @@
 //! produces (`printpdf::to_lopdf_doc`) is then rearranged: those pages become Form XObjects,
 //! the pages share one resource dictionary, and the file is saved with object and
 //! cross-reference streams. Bytes only; no files, no SQL.
+//!
+//! One file: gathering the glyphs, turning items into operations and rearranging printpdf's
+//! output are the steps of one write and share its resource names (`F`n fonts, `X`n forms,
+//! `Q`n QR codes, `GS`n graphics states).
 
 use super::layout::{Align, Color, Document, Item, Measure, PT_PER_MM, QrMatrix, Text};
 use crate::fonts::Face;
@@ -401,16 +405,17 @@ impl Ops<'_> {
     }
 }
 
-/// A QR code as a 1-bit image mask (dark modules paint), to be scaled to its square.
+/// A QR code as a 1-bit image mask, to be scaled to its square: a 0 bit (a dark module)
+/// paints, which is the image mask's default, so the dictionary needs no decode array.
 fn image_mask(code: &QrMatrix) -> ExternalXObject {
     let n = code.width;
     let mut bits = Vec::with_capacity(n * n.div_ceil(8));
     for row in 0..n {
         for byte_start in (0..n).step_by(8) {
-            let mut byte = 0u8;
+            let mut byte = 0xFFu8;
             for bit in 0..8 {
                 if byte_start + bit < n && code.is_dark(row, byte_start + bit) {
-                    byte |= 0x80 >> bit;
+                    byte &= !(0x80 >> bit);
                 }
             }
             bits.push(byte);
@@ -421,15 +426,10 @@ fn image_mask(code: &QrMatrix) -> ExternalXObject {
     ExternalXObject {
         stream: ExternalStream {
             dict: BTreeMap::from([
-                ("Type".to_string(), name("XObject")),
                 ("Subtype".to_string(), name("Image")),
                 ("Width".to_string(), DictItem::Int(side)),
                 ("Height".to_string(), DictItem::Int(side)),
                 ("ImageMask".to_string(), DictItem::Bool(true)),
-                (
-                    "Decode".to_string(),
-                    DictItem::Array(vec![DictItem::Int(1), DictItem::Int(0)]),
-                ),
             ]),
             content: bits,
             compress: true,
@@ -544,6 +544,7 @@ pub fn pdf_at(
         lopdf::SaveOptions::builder()
             .use_object_streams(true)
             .use_xref_streams(true)
+            .compression_level(6)
             .build(),
     )
     .map_err(|e| PdfError::Internal(e.to_string()))?;
