@@ -466,8 +466,8 @@ pub fn pdf_at(
     info.modification_date = date.clone();
     info.metadata_date = date;
 
-    for (slot, u) in faces.iter().enumerate() {
-        let bytes = subset(u.face, &u.glyphs)?;
+    for ((slot, u), bytes) in faces.iter().enumerate().zip(subset_all(&faces)) {
+        let bytes = bytes?;
         let mut warnings = Vec::new();
         let mut font =
             ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| PdfError::Font {
@@ -537,7 +537,7 @@ pub fn pdf_at(
         return Err(PdfError::Internal(error.msg.clone()));
     }
     rearrange(&mut out, doc.forms.len(), doc.width, doc.height)?;
-    out.compress();
+    compress_all(&mut out);
     let mut bytes = Vec::new();
     out.save_with_options(
         &mut bytes,
@@ -549,6 +549,57 @@ pub fn pdf_at(
     )
     .map_err(|e| PdfError::Internal(e.to_string()))?;
     Ok(bytes)
+}
+
+/// How many threads the CPU-bound steps use.
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+}
+
+/// Subsets every face, one thread each (a batch of certificates uses three).
+fn subset_all(faces: &[FaceUse]) -> Vec<Result<Vec<u8>, PdfError>> {
+    if threads() <= 1 || faces.len() <= 1 {
+        return faces.iter().map(|u| subset(u.face, &u.glyphs)).collect();
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = faces
+            .iter()
+            .map(|u| scope.spawn(move || subset(u.face, &u.glyphs)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(PdfError::Internal("字体子集线程异常退出".into())))
+            })
+            .collect()
+    })
+}
+
+/// `lopdf::Document::compress` on as many threads as the machine has cores: each stream that
+/// allows it is deflated by lopdf.
+fn compress_all(doc: &mut lopdf::Document) {
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            Object::Stream(s) if s.allows_compression => Some(s),
+            _ => None,
+        })
+        .collect();
+    let chunk = streams.len().div_ceil(threads()).max(1);
+    std::thread::scope(|scope| {
+        for part in streams.chunks_mut(chunk) {
+            scope.spawn(move || {
+                for stream in part {
+                    // As lopdf does: a stream that fails to compress stays as it is.
+                    let _ = stream.compress();
+                }
+            });
+        }
+    });
 }
 
 fn internal(e: lopdf::Error) -> PdfError {
