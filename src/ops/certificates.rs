@@ -21,7 +21,7 @@ use crate::core::problem::Problem;
 use crate::print::certificate::{
     self as layout, Certificate, Layout, Offset, Paper, Settings, body_text,
 };
-use crate::print::pdf;
+use crate::print::output;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::certificates::{
     self as register, CertificateRow, CertificateText, LogKind, LogRow, NewCertificate,
@@ -382,7 +382,7 @@ fn render(
 ) -> Result<Vec<u8>> {
     let doc =
         layout::document(certificates, settings).map_err(|e| OpsError::Denied(e.to_string()))?;
-    pdf::write(&doc, progress).map_err(|e| OpsError::Denied(e.to_string()))
+    output::pdf(&doc, progress).map_err(|e| OpsError::Denied(e.to_string()))
 }
 
 /// How a batch is gathered: issuing (new numbers signed and registered, reprints logged, in
@@ -945,7 +945,7 @@ pub fn calibration_document(
 /// The calibration page of a printer profile, as PDF bytes.
 pub fn calibration_page(conn: &Connection, printer: Option<&str>, paper: Paper) -> Result<Vec<u8>> {
     let doc = calibration_document(conn, printer, paper)?;
-    pdf::write(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))
+    output::pdf(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))
 }
 
 #[cfg(test)]

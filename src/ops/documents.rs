@@ -11,7 +11,7 @@ use crate::core::awards;
 use crate::core::model::{PoolKey, PoolState, SkillLevel, Status, TitleAward};
 use crate::core::score::Hundredths;
 use crate::print::layout::Document;
-use crate::print::pdf;
+use crate::print::output;
 use crate::print::tables::{self, A4_LANDSCAPE, A4_PORTRAIT, Column, Table};
 use crate::store::competition::{self, PoolInfo};
 use crate::store::{people, scores};
@@ -64,7 +64,7 @@ impl Preview {
 }
 
 fn write_pdf(doc: &Document, progress: &mut dyn FnMut(usize, usize)) -> Result<Vec<u8>> {
-    pdf::write(doc, progress).map_err(|e| OpsError::Denied(e.to_string()))
+    output::pdf(doc, progress).map_err(|e| OpsError::Denied(e.to_string()))
 }
 
 fn fixed(value: Option<Hundredths>) -> String {

@@ -280,7 +280,8 @@ pub fn mapping_sheets_pdf(pool: &PoolInfo, contestants: &[Contestant]) -> Result
     };
     let title = format!("{} 对照表", pool.key);
     let document = tables::document(&title, &tables::A4_PORTRAIT, &[first, second]);
-    crate::print::pdf::write(&document, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))
+    crate::print::output::pdf(&document, &mut |_, _| {})
+        .map_err(|e| OpsError::Denied(e.to_string()))
 }
 
 /// Writes the pool's two mapping sheets into `dir` and returns their paths.

@@ -5,7 +5,7 @@
 use super::documents::Format;
 use super::{OpsError, Result};
 use crate::core::logistics::{self, Delegation, Logistics};
-use crate::print::pdf;
+use crate::print::output;
 use crate::print::tables::{self, A4_LANDSCAPE, Column, Table};
 use crate::store::competition;
 use crate::store::people;
@@ -203,7 +203,7 @@ pub fn export_logistics(conn: &Connection, format: Format) -> Result<Vec<u8>> {
         Format::Xlsx => tables::workbook(&tables).map_err(|e| OpsError::Denied(e.to_string())),
         Format::Pdf => {
             let doc = tables::document("住宿与抵达汇总", &A4_LANDSCAPE, &tables);
-            pdf::write(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))
+            output::pdf(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))
         }
     }
 }

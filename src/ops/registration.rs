@@ -11,7 +11,7 @@ use crate::core::registration::{self, Place, Registrant, UnitForm};
 use crate::io::form;
 use crate::io::roster::{self, PoolRef, RosterEntry};
 use crate::io::table;
-use crate::print::pdf;
+use crate::print::output;
 use crate::print::tables::{self, A4_LANDSCAPE, Column, Table};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::competition::{self, PoolInfo};
@@ -631,7 +631,7 @@ pub fn export_roster(
         Format::Xlsx => tables::workbook(&tables).map_err(|e| OpsError::Denied(e.to_string()))?,
         Format::Pdf => {
             let doc = tables::document("选手名单", &A4_LANDSCAPE, &tables);
-            pdf::write(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))?
+            output::pdf(&doc, &mut |_, _| {}).map_err(|e| OpsError::Denied(e.to_string()))?
         }
     };
     if full_id {
