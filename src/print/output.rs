@@ -462,8 +462,8 @@ pub fn pdf_at(
     info.author = "judgedesk".into();
     info.creator = "judgedesk".into();
     info.producer = "judgedesk (printpdf)".into();
-    info.creation_date = date.clone();
-    info.modification_date = date.clone();
+    info.creation_date = date;
+    info.modification_date = date;
     info.metadata_date = date;
 
     for ((slot, u), bytes) in faces.iter().enumerate().zip(subset_all(&faces)) {
