@@ -560,8 +560,12 @@ pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
                 criterion,
                 value,
             };
+            let actor = match auth::act_as(&conn, &input.judge, &[Role::Judge])? {
+                Ok(actor) => actor,
+                Err(outcome) => return Ok(finish(outcome)),
+            };
             let device = ops::setup::device_label(&conn)?;
-            match ops::scoring::enter_score(&conn, &Actor::command_line(), &device, &input) {
+            match ops::scoring::enter_score(&conn, &actor, &device, &input) {
                 Ok(receipt) => {
                     println!(
                         "已保存 {} = {}",

@@ -32,6 +32,7 @@ impl Laptop {
     fn run(&self, args: &[&str]) -> Output {
         Command::new(BIN)
             .env("JUDGEDESK_KEY_DIR", &self.keys)
+            .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
             .arg("--db")
             .arg(&self.db)
             .args(args)

@@ -18,6 +18,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
 fn command(db: &Path, keys: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env("JUDGEDESK_KEY_DIR", keys)
+        .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
         .arg("--db")
         .arg(db)
         .args(args);

@@ -135,6 +135,7 @@ impl Laptop {
     fn ok(&self, args: &[&str]) -> String {
         let out = Command::new(BIN)
             .env("JUDGEDESK_KEY_DIR", &self.keys)
+            .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
             .arg("--db")
             .arg(&self.db)
             .args(args)

@@ -6,6 +6,7 @@ use super::Outcome;
 use crate::core::model::Role;
 use crate::ops::{self, Actor, accounts::SignIn};
 use rusqlite::Connection;
+use std::io::IsTerminal;
 
 /// The environment variable a script sets to give the acting person's PIN.
 pub const PIN_ENV: &str = "JUDGEDESK_PIN";
@@ -17,17 +18,27 @@ fn read_pin(name: &str) -> Result<String, Outcome> {
             Outcome::Refused(vec![format!("error: 环境变量 {PIN_ENV} 不是有效的文字")])
         });
     }
-    rpassword::prompt_password(format!("{name} 的 PIN: ")).map_err(|_| {
+    let missing = || {
         Outcome::Refused(vec![format!(
             "error: 需要 {name} 的 PIN：请在终端输入，或设置环境变量 {PIN_ENV}"
         )])
-    })
+    };
+    // Only a person at a terminal is asked; a script without the variable is refused at once
+    // instead of waiting for a keyboard that is not there.
+    if !std::io::stdin().is_terminal() {
+        return Err(missing());
+    }
+    rpassword::prompt_password(format!("{name} 的 PIN: ")).map_err(|_| missing())
 }
 
 /// Checks that `name` is an account with one of `roles` and that the PIN read for it is right
 /// (wrong PINs count towards the lockout exactly as in the window). Returns the person as an
 /// actor for `ops`, or the refusal to print.
-pub fn act_as(conn: &Connection, name: &str, roles: &[Role]) -> anyhow::Result<Result<Actor, Outcome>> {
+pub fn act_as(
+    conn: &Connection,
+    name: &str,
+    roles: &[Role],
+) -> anyhow::Result<Result<Actor, Outcome>> {
     let refuse = |text: String| Ok(Err(Outcome::Refused(vec![format!("error: {text}")])));
     let pin = match read_pin(name) {
         Ok(pin) => pin,
@@ -35,8 +46,12 @@ pub fn act_as(conn: &Connection, name: &str, roles: &[Role]) -> anyhow::Result<R
     };
     let account = match ops::accounts::sign_in(conn, name, pin.trim()) {
         Ok(SignIn::Accepted(account)) => account,
-        Ok(SignIn::WrongPin { failures }) => return refuse(format!("{name} 的 PIN 错误（第 {failures} 次）")),
-        Ok(SignIn::Wait(seconds)) => return refuse(format!("{name} 的 PIN 错误次数过多，请 {seconds} 秒后再试")),
+        Ok(SignIn::WrongPin { failures }) => {
+            return refuse(format!("{name} 的 PIN 错误（第 {failures} 次）"));
+        }
+        Ok(SignIn::Wait(seconds)) => {
+            return refuse(format!("{name} 的 PIN 错误次数过多，请 {seconds} 秒后再试"));
+        }
         Ok(SignIn::Locked) => return refuse(format!("账号 {name} 已锁定，请赛务解锁")),
         Ok(SignIn::UnknownAccount) => return refuse(format!("没有名为“{name}”的账号")),
         Err(ops::OpsError::Denied(text)) => return refuse(text),
