@@ -27,6 +27,9 @@ impl fmt::Display for Record {
             "theory" => "理论成绩记录",
             "audit" => "审计记录",
             "device" => "设备登记记录",
+            "device_pools" => "评分机赛项组别登记记录",
+            "revocation" => "评分机撤销记录",
+            "merge" => "数据包合并记录",
             other => other,
         };
         write!(f, "{label} #{}", self.row_id)?;

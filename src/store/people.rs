@@ -218,6 +218,18 @@ pub fn set_draw_numbers(
     Ok(())
 }
 
+/// A contestant's workstation number, if drawn.
+pub fn contestant_workstation(conn: &Connection, contestant_id: i64) -> Result<Option<u32>> {
+    Ok(conn
+        .query_row(
+            "SELECT workstation FROM contestant WHERE id = ?1",
+            [contestant_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
 /// A sign-in account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {

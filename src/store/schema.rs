@@ -387,4 +387,66 @@ INSERT INTO ledger_feed (kind, row_id, row_hash)
 SELECT 'theory', id, judgedesk_row_hash('theory', id, contestant_id, value, entered_at, entered_by, source)
 FROM theory_entry ORDER BY id;
 "#,
+    // Judging laptops bound to their pools (issue 11): each `device_pools` record states the
+    // pools a trusted laptop serves from then on (its newest record counts), a `device_revocation`
+    // withdraws trust for good, and `merged_entry` keeps, for every score entry merged from a
+    // bundle, the digest and signer of that bundle. All three are sealed like trusted devices.
+    // Merge conflicts keep the same for the incoming value.
+    r#"
+CREATE TABLE device_pools (
+    id INTEGER PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    pools TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+);
+CREATE INDEX device_pools_key ON device_pools(public_key);
+CREATE TRIGGER device_pools_no_update BEFORE UPDATE ON device_pools
+BEGIN SELECT RAISE(ABORT, 'device pool records are append-only'); END;
+CREATE TRIGGER device_pools_no_delete BEFORE DELETE ON device_pools
+BEGIN SELECT RAISE(ABORT, 'device pool records are append-only'); END;
+CREATE TRIGGER device_pools_seal AFTER INSERT ON device_pools
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('device_pools', NEW.id, judgedesk_row_hash('device_pools',
+        NEW.id, NEW.public_key, NEW.pools, NEW.added_at, NEW.added_by));
+END;
+
+CREATE TABLE device_revocation (
+    id INTEGER PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    revoked_at TEXT NOT NULL,
+    revoked_by TEXT NOT NULL
+);
+CREATE INDEX device_revocation_key ON device_revocation(public_key);
+CREATE TRIGGER device_revocation_no_update BEFORE UPDATE ON device_revocation
+BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+CREATE TRIGGER device_revocation_no_delete BEFORE DELETE ON device_revocation
+BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+CREATE TRIGGER device_revocation_seal AFTER INSERT ON device_revocation
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('revocation', NEW.id, judgedesk_row_hash('revocation',
+        NEW.id, NEW.public_key, NEW.reason, NEW.revoked_at, NEW.revoked_by));
+END;
+
+CREATE TABLE merged_entry (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    bundle_digest TEXT NOT NULL,
+    bundle_signer TEXT NOT NULL,
+    merged_at TEXT NOT NULL
+);
+CREATE TRIGGER merged_entry_no_update BEFORE UPDATE ON merged_entry
+BEGIN SELECT RAISE(ABORT, 'merge records are append-only'); END;
+CREATE TRIGGER merged_entry_no_delete BEFORE DELETE ON merged_entry
+BEGIN SELECT RAISE(ABORT, 'merge records are append-only'); END;
+CREATE TRIGGER merged_entry_seal AFTER INSERT ON merged_entry
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('merge', NEW.id, judgedesk_row_hash('merge',
+        NEW.id, NEW.uid, NEW.bundle_digest, NEW.bundle_signer, NEW.merged_at));
+END;
+
+ALTER TABLE merge_conflict ADD COLUMN incoming_bundle_digest TEXT;
+ALTER TABLE merge_conflict ADD COLUMN incoming_bundle_signer TEXT;
+"#,
 ];
