@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod auth;
+mod pack;
 mod safety;
 
 #[derive(Debug, Parser)]
@@ -107,6 +108,15 @@ pub enum Command {
     /// 评分机之间用 U 盘合并评分的签名数据包
     #[command(subcommand)]
     Bundle(safety::BundleCommand),
+    /// 为一台已登记的评分机生成评分数据包（只含其赛项组别、工位号与本组裁判账号，不含任何个人信息）
+    Pack {
+        /// 评分机名称（device trust 时所用）
+        #[arg(long)]
+        device: String,
+        /// 输出的数据库文件
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -422,6 +432,9 @@ fn create_new(path: &Path) -> anyhow::Result<rusqlite::Connection> {
 
 /// Runs one headless command.
 pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
+    if let Some(refused) = pack::refuse_on_pack(db, &command) {
+        return Ok(finish(refused));
+    }
     let writer = match safety::writer_lock(db, &command) {
         Ok(lock) => lock,
         Err(outcome) => return Ok(finish(outcome)),
@@ -649,6 +662,7 @@ pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
         Command::Verify => safety::verify(db)?,
         Command::Device(command) => safety::device(db, command)?,
         Command::Bundle(command) => safety::bundle(db, command)?,
+        Command::Pack { device, out } => pack::pack(db, &device, &out)?,
     };
     Ok(safety::after_write(db, writer, finish(outcome)))
 }

@@ -88,6 +88,7 @@ pub struct Imported {
 /// already here is skipped; one that disagrees with this laptop's newest value of the same cell
 /// becomes a merge conflict and changes no score.
 pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported> {
+    super::pack::ensure_master(conn)?;
     let bytes = std::fs::read(file).map_err(|e| {
         OpsError::Denied(io_message(
             &e,
@@ -308,10 +309,15 @@ impl Resolver {
         let Some(Some((pool, criteria))) = self.pools.get(&entry.pool) else {
             return Ok(Err(format!("本数据库没有赛项组别 {}", entry.pool)));
         };
-        let id_number = crate::core::idcard::normalise(&entry.id_number);
-        let Some(contestant) = people::contestant_by_id_number(conn, &id_number)?
-            .filter(|c| c.record.pool_id == pool.id)
-        else {
+        // An entry made on a judging pack names its contestant by the master's row id.
+        let found = match crate::store::pack::parse_token(&entry.id_number) {
+            Some(row_id) => people::contestant_by_row_id(conn, row_id)?,
+            None => {
+                let id_number = crate::core::idcard::normalise(&entry.id_number);
+                people::contestant_by_id_number(conn, &id_number)?
+            }
+        };
+        let Some(contestant) = found.filter(|c| c.record.pool_id == pool.id) else {
             return Ok(Err(format!("{} 中没有该身份证号的选手", pool.title())));
         };
         let Some((criterion_id, criterion)) =

@@ -347,6 +347,7 @@ pub fn set_status(
     status: Status,
     reason: Option<&str>,
 ) -> Result<Status> {
+    super::pack::ensure_master(conn)?;
     let tx = conn.unchecked_transaction()?;
     let normalised = crate::core::idcard::normalise(id_number);
     let contestant = people::contestant_by_id_number(&tx, &normalised)?

@@ -9,6 +9,7 @@ pub mod device_key;
 pub mod faults;
 pub mod ledger;
 pub mod merge;
+pub mod pack;
 pub mod people;
 pub mod schema;
 pub mod scores;

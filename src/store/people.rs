@@ -184,6 +184,15 @@ pub fn contestant_by_id_number(conn: &Connection, id_number: &str) -> Result<Opt
         .optional()?)
 }
 
+pub fn contestant_by_row_id(conn: &Connection, contestant_id: i64) -> Result<Option<Contestant>> {
+    let sql = format!(
+        "SELECT {CONTESTANT_COLUMNS} FROM contestant c JOIN unit u ON u.id = c.unit_id WHERE c.id = ?1"
+    );
+    Ok(conn
+        .query_row(&sql, [contestant_id], contestant_from_row)
+        .optional()?)
+}
+
 pub fn contestant_by_workstation(
     conn: &Connection,
     pool_id: i64,
