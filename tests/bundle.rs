@@ -784,3 +784,32 @@ fn a_bundle_entry_for_a_submitted_row_is_refused() {
     );
     assert_eq!(coordinator.fingerprint(), before, "refused as a whole");
 }
+
+#[test]
+fn an_oversized_bundle_is_refused_before_it_is_read() {
+    let dir = Dir::new("bundle-oversized");
+    let (coordinator, _) = venue(&dir);
+    let huge = dir.path("huge.bundle");
+    let file = std::fs::File::create(&huge).unwrap_or_else(|e| panic!("{e}"));
+    // Sparse: the size a stick reports, without the disk space.
+    file.set_len(bundle::MAX_BYTES + 1)
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(file);
+    let before = coordinator.fingerprint();
+    let out = coordinator.run(&["bundle", "import", arg(&huge)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("数据包过大"), "{}", text(&out));
+    assert_eq!(coordinator.fingerprint(), before);
+    // A header declaring more entries than any laptop writes is refused by the reader itself.
+    let mut bytes = sample_bundle(1);
+    let declared = String::from_utf8_lossy(&bytes).replacen(
+        "\"entries\":1",
+        &format!("\"entries\":{}", bundle::MAX_ENTRIES + 1),
+        1,
+    );
+    bytes = declared.into_bytes();
+    assert!(matches!(
+        bundle::decode(&bytes),
+        Err(bundle::BundleError::TooLarge(_))
+    ));
+}

@@ -595,3 +595,40 @@ fn a_score_set_with_a_wrong_pin_is_refused_and_counts_towards_the_lockout() {
     assert!(stderr(&out).contains("秒后再试"), "{}", stderr(&out));
     assert_eq!(fingerprint(&db).0, before.0);
 }
+
+#[test]
+fn a_formula_in_a_name_or_unit_is_neutralised_in_the_results_csv() {
+    let dir = Dir::new("cli-csv-formula");
+    let db = demo(&dir);
+    let (id_number, _, _) = someone(&db, "DS-ZG");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+        conn.execute(
+            "UPDATE contestant SET name = '=1+2*3' WHERE id_number = ?1",
+            [&id_number],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        conn.execute(
+            "UPDATE unit SET name = '+86 外来单位' WHERE id = (SELECT unit_id FROM contestant WHERE id_number = ?1)",
+            [&id_number],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = run(&db, &["results", "--pool", "DS-ZG", "--format", "csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let csv = stdout(&out);
+    let line = csv
+        .lines()
+        .find(|l| l.contains(&id_number))
+        .unwrap_or_else(|| panic!("no row for the contestant: {csv}"));
+    assert!(line.contains(",'=1+2*3,'+86 外来单位,"), "{line}");
+    // Numbers stay numbers: no score or rank field starts with a quote.
+    let fields: Vec<&str> = line.split(',').collect();
+    assert!(
+        fields.iter().filter(|f| f.starts_with('\'')).count() == 2,
+        "only the name and the unit: {line}"
+    );
+    // The JSON contract carries the text as it is.
+    let json = results_json(&db, Some("DS-ZG"));
+    assert!(json.to_string().contains("\"=1+2*3\""), "unchanged in JSON");
+}

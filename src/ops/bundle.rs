@@ -89,12 +89,23 @@ pub struct Imported {
 /// becomes a merge conflict and changes no score.
 pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported> {
     super::pack::ensure_master(conn)?;
-    let bytes = std::fs::read(file).map_err(|e| {
+    let read_error = |e: std::io::Error| {
         OpsError::Denied(io_message(
             &e,
             &format!("读取数据包 {} 失败", file.display()),
         ))
-    })?;
+    };
+    // The size is checked before anything is read: a file from outside is never read whole
+    // when it cannot be a bundle.
+    let size = std::fs::metadata(file).map_err(read_error)?.len();
+    if size > bundle::MAX_BYTES {
+        return Err(OpsError::Denied(format!(
+            "拒绝导入 {}: {}",
+            file.display(),
+            bundle::BundleError::TooLarge(size)
+        )));
+    }
+    let bytes = std::fs::read(file).map_err(read_error)?;
     let found = bundle::decode(&bytes)
         .map_err(|e| OpsError::Denied(format!("拒绝导入 {}: {e}", file.display())))?;
     let signer = &found.header.signer;
