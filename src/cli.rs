@@ -81,7 +81,7 @@ pub enum Command {
         printer: Option<String>,
         #[arg(long)]
         draft: bool,
-        /// 证书签名私钥文件，默认在数据库旁：<数据库文件名>.certificate-key
+        /// 证书签名私钥文件，默认在本机密钥文件夹（JUDGEDESK_KEY_DIR）中的 certificate.key；旧版放在数据库旁的密钥首次使用时移入
         #[arg(long)]
         key: Option<PathBuf>,
     },
