@@ -1,6 +1,35 @@
 //! The schema, as an append-only list of migrations numbered by `PRAGMA user_version`.
 //! Never edit a migration that has shipped: add a new one.
 
+/// One object of a database's schema as `sqlite_master` holds it: type, name, table, SQL.
+pub type SchemaObject = (String, String, String, Option<String>);
+
+/// The schema objects of a database (SQLite's own `sqlite_*` objects left out), sorted.
+pub fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<SchemaObject>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+         ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}
+
+/// The schema objects every database at `version` has: the migrations up to it, applied to an
+/// empty database in memory exactly as `store::migrate` applies them.
+pub fn expected_objects(version: i64) -> rusqlite::Result<Vec<SchemaObject>> {
+    let conn = rusqlite::Connection::open_in_memory()?;
+    super::ledger::install(&conn, super::ledger::KeySource::ephemeral())?;
+    for sql in MIGRATIONS
+        .iter()
+        .take(usize::try_from(version).unwrap_or(0))
+    {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.commit()?;
+    }
+    objects(&conn)
+}
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: the competition, people, append-only score and theory entries, the audit log.
     r#"
