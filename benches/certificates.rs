@@ -150,7 +150,7 @@ fn end_to_end(c: &mut Criterion) {
         .unwrap_or_else(|e| panic!("{e}"));
     }
     let actor = judgedesk::ops::Actor::command_line();
-    let key = certificates::key_path(&db);
+    let key = dir.join(certificates::KEY_FILE_NAME);
     let out = dir.join("certificates.pdf");
     let request = PrintRequest::default();
     let first =

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod auth;
+mod pack;
 mod pool;
 mod safety;
 
@@ -81,7 +82,7 @@ pub enum Command {
         printer: Option<String>,
         #[arg(long)]
         draft: bool,
-        /// 证书签名私钥文件，默认在数据库旁：<数据库文件名>.certificate-key
+        /// 证书签名私钥文件，默认在本机密钥文件夹（JUDGEDESK_KEY_DIR）中的 certificate.key；旧版放在数据库旁的密钥首次使用时移入
         #[arg(long)]
         key: Option<PathBuf>,
     },
@@ -114,6 +115,15 @@ pub enum Command {
     /// 申诉
     #[command(subcommand)]
     Appeal(pool::AppealCommand),
+    /// 为一台已登记的评分机生成评分数据包（只含其赛项组别、工位号与本组裁判账号，不含任何个人信息）
+    Pack {
+        /// 评分机名称（device trust 时所用）
+        #[arg(long)]
+        device: String,
+        /// 输出的数据库文件
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -429,6 +439,9 @@ fn create_new(path: &Path) -> anyhow::Result<rusqlite::Connection> {
 
 /// Runs one headless command.
 pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
+    if let Some(refused) = pack::refuse_on_pack(db, &command) {
+        return Ok(finish(refused));
+    }
     let writer = match safety::writer_lock(db, &command) {
         Ok(lock) => lock,
         Err(outcome) => return Ok(finish(outcome)),
@@ -569,8 +582,12 @@ pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
                 criterion,
                 value,
             };
+            let actor = match auth::act_as(&conn, &input.judge, &[Role::Judge])? {
+                Ok(actor) => actor,
+                Err(outcome) => return Ok(finish(outcome)),
+            };
             let device = ops::setup::device_label(&conn)?;
-            match ops::scoring::enter_score(&conn, &Actor::command_line(), &device, &input) {
+            match ops::scoring::enter_score(&conn, &actor, &device, &input) {
                 Ok(receipt) => {
                     println!(
                         "已保存 {} = {}",
@@ -654,6 +671,7 @@ pub fn run(db: &Path, command: Command) -> anyhow::Result<ExitCode> {
         Command::Verify => safety::verify(db)?,
         Command::Device(command) => safety::device(db, command)?,
         Command::Bundle(command) => safety::bundle(db, command)?,
+        Command::Pack { device, out } => pack::pack(db, &device, &out)?,
     };
     Ok(safety::after_write(db, writer, finish(outcome)))
 }

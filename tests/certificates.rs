@@ -48,8 +48,9 @@ impl Fixture {
         self.dir.join("c.sqlite")
     }
 
+    /// The key file in this laptop's key folder (the `JUDGEDESK_KEY_DIR` the commands get).
     fn key(&self) -> PathBuf {
-        certificates::key_path(&self.db())
+        self.path("keys").join(certificates::KEY_FILE_NAME)
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -785,6 +786,50 @@ fn the_signing_key_lives_outside_the_database_and_is_needed_only_for_new_numbers
     assert!(report.issued > 0);
     let pdf = read_file(&f.path("c.pdf"));
     assert!(pdf.pages[0].contains("同学："), "{}", pdf.pages[0]);
+}
+
+#[test]
+fn a_key_kept_beside_the_database_moves_to_the_key_folder_on_first_use() {
+    let f = Fixture::new("key-move");
+    // What an older version did: the first issue put the key beside the database.
+    let beside = certificates::beside_database(&f.db());
+    unwrap(certificates::print_certificates(
+        &f.conn,
+        &Actor::command_line(),
+        &ds_zg(Layout::Full, false),
+        &beside,
+        &f.path("a.pdf"),
+        &mut |_, _| {},
+    ));
+    let key_text = std::fs::read_to_string(&beside).unwrap_or_default();
+    let public = unwrap(certificates::public_key(&f.conn)).unwrap_or_default();
+    assert!(!f.key().exists());
+    // The next issue, with the key folder's file: the same key is moved there and signs.
+    let report = unwrap(f.print(
+        &PrintRequest {
+            pool: Some(PoolKey::new("DS", Group::Student)),
+            ..ds_zg(Layout::Full, false)
+        },
+        "b.pdf",
+    ));
+    assert!(report.issued > 0);
+    assert!(!beside.exists(), "nothing is left beside the database");
+    assert_eq!(
+        std::fs::read_to_string(f.key()).unwrap_or_default(),
+        key_text
+    );
+    assert_eq!(
+        unwrap(certificates::public_key(&f.conn)).unwrap_or_default(),
+        public
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(f.key())
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0);
+        assert_eq!(mode, 0o600);
+    }
 }
 
 #[test]

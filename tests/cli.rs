@@ -12,6 +12,8 @@ fn run(db: &Path, args: &[&str]) -> Output {
     let keys = db.parent().map(|d| d.join("keys")).unwrap_or_default();
     support::bin()
         .env("JUDGEDESK_KEY_DIR", keys)
+        // Scripts give the acting judge's PIN in the environment (every demo account has it).
+        .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
         .arg("--db")
         .arg(db)
         .args(args)
@@ -473,4 +475,161 @@ fn usage_errors_exit_2() {
     assert_eq!(code(&run(&db, &["frobnicate"])), 2);
     assert_eq!(code(&run(&db, &["results", "--format", "yaml"])), 2);
     assert_eq!(code(&run(&db, &["score", "set", "--pool", "DS-ZG"])), 2);
+}
+
+/// `score set` as `judge` with `pin` in the environment (`None`: no variable, no terminal).
+fn score_set_with_pin(db: &Path, judge: &str, workstation: u64, pin: Option<&str>) -> Output {
+    let keys = db.parent().map(|d| d.join("keys")).unwrap_or_default();
+    let mut command = support::bin();
+    command
+        .env("JUDGEDESK_KEY_DIR", keys)
+        .env_remove("JUDGEDESK_PIN")
+        .stdin(std::process::Stdio::null())
+        .arg("--db")
+        .arg(db)
+        .args([
+            "score",
+            "set",
+            "--pool",
+            "DS-ZG",
+            "--judge",
+            judge,
+            "--workstation",
+            &workstation.to_string(),
+            "--criterion",
+            "DS01",
+            "--value",
+            "7",
+        ]);
+    if let Some(pin) = pin {
+        command.env("JUDGEDESK_PIN", pin);
+    }
+    command.output().unwrap_or_else(|e| panic!("run: {e}"))
+}
+
+fn failed_attempts(db: &Path, judge: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT failed_attempts FROM account WHERE name = ?1",
+                [judge],
+                |r| r.get(0),
+            )
+        })
+        .unwrap_or(-1)
+}
+
+#[test]
+fn a_score_set_without_the_judges_pin_is_refused() {
+    let dir = Dir::new("cli-no-pin");
+    let db = demo(&dir);
+    let (_, workstation, judge) = someone(&db, "DS-ZG");
+    let before = fingerprint(&db);
+    let out = score_set_with_pin(&db, &judge, workstation, None);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("JUDGEDESK_PIN"), "{}", stderr(&out));
+    assert_eq!(fingerprint(&db), before, "nothing was written");
+    // The same command with the judge's PIN is accepted.
+    let ok = score_set_with_pin(
+        &db,
+        &judge,
+        workstation,
+        Some(judgedesk::ops::demo::DEMO_PIN),
+    );
+    assert_eq!(code(&ok), 0, "{}", stderr(&ok));
+    assert_eq!(fingerprint(&db).0, before.0 + 1);
+}
+
+#[test]
+fn a_score_set_with_a_wrong_pin_is_refused_and_counts_towards_the_lockout() {
+    let dir = Dir::new("cli-wrong-pin");
+    let db = demo(&dir);
+    let (_, workstation, judge) = someone(&db, "DS-ZG");
+    let before = fingerprint(&db);
+    let out = score_set_with_pin(&db, &judge, workstation, Some("000000"));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("PIN 错误"), "{}", stderr(&out));
+    assert_eq!(fingerprint(&db), before, "no score was written");
+    assert_eq!(
+        failed_attempts(&db, &judge),
+        1,
+        "the window's lockout counts it"
+    );
+    // Another judge's PIN does not open this judge's account either: every demo account shares
+    // one PIN, so a second account with a different PIN stands in for "another person".
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--role",
+            "judge",
+            "--name",
+            "另一裁判",
+            "--pin",
+            "8642",
+            "--pool",
+            "DS-ZG",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = score_set_with_pin(
+        &db,
+        "另一裁判",
+        workstation,
+        Some(judgedesk::ops::demo::DEMO_PIN),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(failed_attempts(&db, "另一裁判"), 1);
+    assert_eq!(fingerprint(&db).0, before.0);
+    // Locked out after the policy's limit: even the right PIN waits.
+    for _ in 1..judgedesk::core::signin::FREE_ATTEMPTS {
+        let _ = score_set_with_pin(&db, &judge, workstation, Some("000000"));
+    }
+    let out = score_set_with_pin(
+        &db,
+        &judge,
+        workstation,
+        Some(judgedesk::ops::demo::DEMO_PIN),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("秒后再试"), "{}", stderr(&out));
+    assert_eq!(fingerprint(&db).0, before.0);
+}
+
+#[test]
+fn a_formula_in_a_name_or_unit_is_neutralised_in_the_results_csv() {
+    let dir = Dir::new("cli-csv-formula");
+    let db = demo(&dir);
+    let (id_number, _, _) = someone(&db, "DS-ZG");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+        conn.execute(
+            "UPDATE contestant SET name = '=1+2*3' WHERE id_number = ?1",
+            [&id_number],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        conn.execute(
+            "UPDATE unit SET name = '+86 外来单位' WHERE id = (SELECT unit_id FROM contestant WHERE id_number = ?1)",
+            [&id_number],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = run(&db, &["results", "--pool", "DS-ZG", "--format", "csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let csv = stdout(&out);
+    let line = csv
+        .lines()
+        .find(|l| l.contains(&id_number))
+        .unwrap_or_else(|| panic!("no row for the contestant: {csv}"));
+    assert!(line.contains(",'=1+2*3,'+86 外来单位,"), "{line}");
+    // Numbers stay numbers: no score or rank field starts with a quote.
+    let fields: Vec<&str> = line.split(',').collect();
+    assert!(
+        fields.iter().filter(|f| f.starts_with('\'')).count() == 2,
+        "only the name and the unit: {line}"
+    );
+    // The JSON contract carries the text as it is.
+    let json = results_json(&db, Some("DS-ZG"));
+    assert!(json.to_string().contains("\"=1+2*3\""), "unchanged in JSON");
 }

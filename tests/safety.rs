@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 fn command(db: &Path, keys: &Path, args: &[&str]) -> Command {
     let mut cmd = support::bin();
     cmd.env("JUDGEDESK_KEY_DIR", keys)
+        .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
         .arg("--db")
         .arg(db)
         .args(args);
@@ -664,4 +665,72 @@ fn a_full_disk_refuses_the_score_with_a_clear_message_and_loses_nothing() {
     enter_score(&conn, &actor, "测试机", &input(&cells[index], value))
         .unwrap_or_else(|e| panic!("retry: {e}"));
     assert_eq!(history(&db, &cells[index]).1, Some(value));
+}
+
+#[test]
+fn an_added_trigger_view_or_column_is_named_by_verify() {
+    let dir = Dir::new("safety-schema");
+    let keys = dir.path("keys");
+    let db = demo(&dir, &keys);
+    assert_eq!(code(&verify(&db, &keys)), 0);
+    // What a judge with the sqlite3 shell could add: a trigger that rewrites every new score,
+    // a view, a column.
+    open(&db)
+        .execute_batch(
+            "CREATE TRIGGER quietly_more AFTER INSERT ON current_score
+             BEGIN UPDATE current_score SET value = value + 50 WHERE entry_id = NEW.entry_id; END;
+             CREATE VIEW everyone AS SELECT name, id_number FROM contestant;
+             ALTER TABLE account ADD COLUMN note TEXT;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = verify(&db, &keys);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let said = text(&out);
+    for named in [
+        "多出触发器“quietly_more”",
+        "多出视图“everyone”",
+        "表“account”与本程序的定义不同",
+    ] {
+        assert!(said.contains(named), "{named}: {said}");
+    }
+    // A guard dropped is named too.
+    open(&db)
+        .execute_batch("DROP TRIGGER audit_no_delete;")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let said = text(&verify(&db, &keys));
+    assert!(said.contains("缺少触发器“audit_no_delete”"), "{said}");
+}
+
+#[test]
+fn a_backup_with_an_added_trigger_is_refused_by_restore() {
+    let dir = Dir::new("safety-schema-restore");
+    let keys = dir.path("keys");
+    let db = demo(&dir, &keys);
+    let backup = dir.path("copy.sqlite");
+    let out = run(
+        &db,
+        &keys,
+        &["backup", "--out", backup.to_str().unwrap_or_default()],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    // Sealing and rows untouched: only a trigger that would act once the copy is in use.
+    open(&backup)
+        .execute_batch(
+            "CREATE TRIGGER later AFTER INSERT ON score_entry
+             BEGIN UPDATE contestant SET status = 'absent' WHERE id = NEW.contestant_id; END;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = fingerprint(&db);
+    let out = run(
+        &db,
+        &keys,
+        &["restore", backup.to_str().unwrap_or_default()],
+    );
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains("未通过校验") && text(&out).contains("触发器“later”"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(fingerprint(&db), before);
 }

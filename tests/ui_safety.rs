@@ -132,6 +132,7 @@ impl Laptop {
     fn ok(&self, args: &[&str]) -> String {
         let out = support::bin()
             .env("JUDGEDESK_KEY_DIR", &self.keys)
+            .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
             .arg("--db")
             .arg(&self.db)
             .args(args)

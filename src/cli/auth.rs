@@ -6,6 +6,7 @@ use super::Outcome;
 use crate::core::model::Role;
 use crate::ops::{self, Actor, accounts::SignIn};
 use rusqlite::Connection;
+use std::io::IsTerminal;
 
 /// The environment variable a script sets to give the acting person's PIN.
 pub const PIN_ENV: &str = "JUDGEDESK_PIN";
@@ -23,11 +24,17 @@ pub fn read_pin_from(name: &str, env: &str) -> Result<String, Outcome> {
             .into_string()
             .map_err(|_| Outcome::Refused(vec![format!("error: 环境变量 {env} 不是有效的文字")]));
     }
-    rpassword::prompt_password(format!("{name} 的 PIN: ")).map_err(|_| {
+    let missing = || {
         Outcome::Refused(vec![format!(
             "error: 需要 {name} 的 PIN：请在终端输入，或设置环境变量 {env}"
         )])
-    })
+    };
+    // Only a person at a terminal is asked; a script without the variable is refused at once
+    // instead of waiting for a keyboard that is not there.
+    if !std::io::stdin().is_terminal() {
+        return Err(missing());
+    }
+    rpassword::prompt_password(format!("{name} 的 PIN: ")).map_err(|_| missing())
 }
 
 /// Checks that `name` is an account with one of `roles` and that the PIN read for it is right

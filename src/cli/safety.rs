@@ -20,6 +20,15 @@ pub enum DeviceCommand {
         public_key: String,
         #[arg(long)]
         name: String,
+        /// 该机服务的赛项组别（可多个）：只接受这些组别、其裁判的评分
+        #[arg(long = "pool", value_name = "DS-ZG")]
+        pools: Vec<String>,
+    },
+    /// 撤销对一台评分机的信任：它此后的数据包一律拒绝
+    Revoke {
+        name: String,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -227,16 +236,41 @@ pub fn device(db: &Path, command: DeviceCommand) -> anyhow::Result<Outcome> {
             println!("指纹: {}", crate::core::chain::fingerprint(&public_key));
             println!("密钥文件: {}", device_key::key_path(&key_dir).display());
             if let Some(conn) = &conn {
-                for (name, _, fingerprint) in ops::device::trusted(conn)? {
-                    println!("已登记评分机: {name}（{fingerprint}）");
+                for device in ops::device::registered(conn)? {
+                    let pools = if device.pools.is_empty() {
+                        "未指定赛项组别".to_string()
+                    } else {
+                        device.pools.join("、")
+                    };
+                    let state = match &device.revoked {
+                        Some(r) => format!("，已于 {} 撤销（{}）", r.revoked_at, r.reason),
+                        None => String::new(),
+                    };
+                    println!(
+                        "已登记评分机: {}（{}）：{pools}{state}",
+                        device.name, device.fingerprint
+                    );
                 }
             }
             Ok(Outcome::Done)
         }
-        DeviceCommand::Trust { public_key, name } => {
+        DeviceCommand::Trust {
+            public_key,
+            name,
+            pools,
+        } => {
             let conn = open_existing(db)?;
+            let mut keys = Vec::new();
+            for text in &pools {
+                match super::parse_pool(text) {
+                    Ok(key) => keys.push(key),
+                    Err(outcome) => return Ok(outcome),
+                }
+            }
+            let pools = (!keys.is_empty()).then_some(keys.as_slice());
+            let actor = Actor::command_line();
             Ok(
-                match ops::device::trust(&conn, &Actor::command_line(), &public_key, &name) {
+                match ops::device::trust_for_pools(&conn, &actor, &public_key, &name, pools) {
                     Ok(outcome) => {
                         let fingerprint = crate::core::chain::normalise_public_key(&public_key)
                             .map(|k| crate::core::chain::fingerprint(&k))
@@ -247,6 +281,33 @@ pub fn device(db: &Path, command: DeviceCommand) -> anyhow::Result<Outcome> {
                             ops::device::Trusted::Unchanged => "早已登记为",
                         };
                         println!("{verb}评分机 {}（指纹 {fingerprint}）", name.trim());
+                        let pools = ops::device::registered(&conn)?
+                            .into_iter()
+                            .find(|d| d.name == name.trim())
+                            .map(|d| d.pools)
+                            .unwrap_or_default();
+                        if pools.is_empty() {
+                            println!(
+                                "该机未指定服务的赛项组别，它的数据包将被拒绝；请加 --pool 赛项组别"
+                            );
+                        } else {
+                            println!("服务的赛项组别: {}", pools.join("、"));
+                        }
+                        Outcome::Done
+                    }
+                    Err(e) => refused_lines(e)?,
+                },
+            )
+        }
+        DeviceCommand::Revoke { name, reason } => {
+            let conn = open_existing(db)?;
+            Ok(
+                match ops::device::revoke(&conn, &Actor::command_line(), &name, &reason) {
+                    Ok(fingerprint) => {
+                        println!(
+                            "已撤销评分机 {}（指纹 {fingerprint}）：它此后的数据包一律拒绝",
+                            name.trim()
+                        );
                         Outcome::Done
                     }
                     Err(e) => refused_lines(e)?,

@@ -25,6 +25,10 @@ use std::path::Path;
 
 pub const FORMAT: &str = "judgedesk-bundle";
 pub const VERSION: u32 = 1;
+/// The largest bundle read: one laptop's entries of a whole final are a few MB.
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// The most entries one bundle may declare.
+pub const MAX_ENTRIES: usize = 200_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
@@ -87,6 +91,8 @@ pub enum BundleError {
     CountMismatch { expected: usize, found: usize },
     #[error("数据包第 {0} 行的记录编号重复")]
     DuplicateUid(usize),
+    #[error("数据包过大（{0} 字节，上限 64 MB）或记录过多，不是评分机导出的数据包")]
+    TooLarge(u64),
 }
 
 fn signed_message(digest: &str) -> String {
@@ -135,6 +141,9 @@ pub fn finish(mut body: Vec<u8>, signature: String) -> serde_json::Result<Vec<u8
 
 /// Reads and checks a bundle (digest, signature by the stated signer, count, unique uids).
 pub fn decode(bytes: &[u8]) -> Result<Bundle, BundleError> {
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(BundleError::TooLarge(bytes.len() as u64));
+    }
     let text = std::str::from_utf8(bytes).map_err(|_| BundleError::NotABundle)?;
     let first_line = text.split('\n').next().unwrap_or_default();
     let header: Header = serde_json::from_str(first_line).map_err(|_| BundleError::NotABundle)?;
@@ -143,6 +152,9 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle, BundleError> {
     }
     if header.version != VERSION {
         return Err(BundleError::Version(header.version));
+    }
+    if header.entries > MAX_ENTRIES {
+        return Err(BundleError::TooLarge(bytes.len() as u64));
     }
     let body = text.strip_suffix('\n').ok_or(BundleError::Truncated)?;
     let trailer_start = body

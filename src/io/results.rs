@@ -2,6 +2,7 @@
 
 use crate::core::awards;
 use crate::core::score::Hundredths;
+use crate::io::table::spreadsheet_safe;
 use crate::ops::results::{PoolResults, Results};
 use serde::Serialize;
 
@@ -173,8 +174,8 @@ pub fn to_csv(results: &Results, only: Option<&str>) -> csv::Result<Vec<u8>> {
                     pool.info.event_name.as_str(),
                     pool.info.key.group.label(),
                     &person.record.id_number,
-                    &person.record.name,
-                    &person.record.unit,
+                    &spreadsheet_safe(&person.record.name),
+                    &spreadsheet_safe(&person.record.unit),
                     row.status.label(),
                     &person
                         .workstation

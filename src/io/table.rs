@@ -13,6 +13,16 @@ pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 const MAX_COLUMNS: u32 = 500;
 /// More non-empty cells than this in one sheet is not a registration form.
 const MAX_CELLS: usize = 2_000_000;
+/// A workbook that unpacks to more than this (as its zip directory declares) is refused before
+/// it is unpacked: a roster of 2000 contestants unpacks to about 3 MB, and reading a sheet runs
+/// at about 15 MB a second, so a refusal stays well under 2 seconds.
+const MAX_UNPACKED_BYTES: u64 = 16 * 1024 * 1024;
+/// The text of all cells read from one workbook, merged regions filled in, at most.
+const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
+/// Excel's own limit for one cell: longer text did not come from a spreadsheet program.
+const MAX_CELL_CHARS: usize = 32_767;
+/// Merged regions in one sheet, at most (the official form has a few dozen).
+const MAX_MERGED_REGIONS: usize = 2_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
@@ -39,6 +49,19 @@ pub struct Table {
     pub headers: Vec<String>,
     /// The rows below the header, empty rows skipped.
     pub rows: Vec<Row>,
+}
+
+/// Text from outside (a name, a unit) as it may be written into a spreadsheet cell: a leading
+/// `=`, `+`, `-` or `@` would make Excel or WPS read it as a formula, so such text gets a `'`
+/// in front (shown by neither). Only for text fields: numbers and placeholders are written as
+/// they are.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.trim_start().chars().next() {
+        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠') => {
+            std::borrow::Cow::Owned(format!("'{text}"))
+        }
+        _ => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// A header as compared: trimmed, with full-width and other spaces removed.
@@ -275,6 +298,41 @@ fn into_table(file: &str, sheet: Option<String>, grid: Vec<Row>) -> Option<Table
     })
 }
 
+/// The total size a zip archive's central directory declares for its members once unpacked.
+/// `None` when the directory cannot be read (or uses ZIP64, which no form needs).
+fn declared_unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let u16_at = |at: usize| -> Option<u64> {
+        Some(u64::from(u16::from_le_bytes(
+            bytes.get(at..at + 2)?.try_into().ok()?,
+        )))
+    };
+    let u32_at = |at: usize| -> Option<u64> {
+        Some(u64::from(u32::from_le_bytes(
+            bytes.get(at..at + 4)?.try_into().ok()?,
+        )))
+    };
+    let earliest = bytes.len().saturating_sub(22 + 65_535);
+    let end = (earliest..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&at| bytes.get(at..at + 4) == Some(&b"PK\x05\x06"[..]))?;
+    let members = u16_at(end + 10)?;
+    let mut at = usize::try_from(u32_at(end + 16)?).ok()?;
+    let mut total: u64 = 0;
+    for _ in 0..members {
+        if bytes.get(at..at + 4) != Some(&b"PK\x01\x02"[..]) {
+            return None;
+        }
+        let unpacked = u32_at(at + 24)?;
+        if unpacked == u64::from(u32::MAX) {
+            return None;
+        }
+        total = total.saturating_add(unpacked);
+        let variable = u16_at(at + 28)? + u16_at(at + 30)? + u16_at(at + 32)?;
+        at = at.checked_add(46 + usize::try_from(variable).ok()?)?;
+    }
+    Some(total)
+}
+
 fn read_xlsx_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, Problem> {
     let unreadable = |e: calamine::XlsxError| {
         Problem::error(
@@ -282,12 +340,49 @@ fn read_xlsx_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, Problem>
             format!("无法读取 Excel 文件（{e}），文件可能已损坏或加密"),
         )
     };
+    let not_a_form = |what: String| Problem::error(file_name, format!("{what}，不是报名表"));
+    match declared_unpacked_size(bytes) {
+        None => {
+            return Err(Problem::error(
+                file_name,
+                "无法读取 Excel 文件（压缩目录无效），文件可能已损坏",
+            ));
+        }
+        Some(size) if size > MAX_UNPACKED_BYTES => {
+            return Err(not_a_form(format!(
+                "工作簿解压后过大（{} MB，上限 16 MB）",
+                size / 1_048_576
+            )));
+        }
+        Some(_) => {}
+    }
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut tables = Vec::new();
+    let mut text_bytes = 0usize;
+    let mut take_text = |value: &Cell, name: &str| -> Result<(), Problem> {
+        if let Cell::Text(text) = value {
+            if text.chars().count() > MAX_CELL_CHARS {
+                return Err(not_a_form(format!(
+                    "工作表“{name}”有单元格超过 {MAX_CELL_CHARS} 个字"
+                )));
+            }
+            text_bytes += text.len();
+            if text_bytes > MAX_TEXT_BYTES {
+                return Err(not_a_form(format!("工作表“{name}”的文字过多")));
+            }
+        }
+        Ok(())
+    };
     for name in workbook.sheet_names() {
         let merged = workbook
             .merge_cells_by_sheet_name(&name)
             .map_err(unreadable)?;
+        if merged.len() > MAX_MERGED_REGIONS {
+            return Err(not_a_form(format!(
+                "工作表“{name}”有 {} 个合并区域",
+                merged.len()
+            )));
+        }
         let mut cells: BTreeMap<u32, BTreeMap<u32, Cell>> = BTreeMap::new();
         let mut count = 0;
         {
@@ -298,6 +393,7 @@ fn read_xlsx_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, Problem>
                 if col >= MAX_COLUMNS || value.is_empty() {
                     continue;
                 }
+                take_text(&value, &name)?;
                 count += 1;
                 if count > MAX_CELLS {
                     return Err(Problem::error(
@@ -319,6 +415,7 @@ fn read_xlsx_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, Problem>
             for row in top..=bottom {
                 for col in left..=right {
                     if let Entry::Vacant(cell) = cells.entry(row).or_default().entry(col) {
+                        take_text(&value, &name)?;
                         cell.insert(value.clone());
                         // Filled cells count too: many huge merged regions are no form either.
                         count += 1;
@@ -400,6 +497,23 @@ mod tests {
             .iter()
             .map(|r| (r.number, r.cells.iter().map(Cell::text).collect()))
             .collect()
+    }
+
+    #[test]
+    fn formula_leading_text_is_neutralised_and_other_text_is_not() {
+        for (text, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+86 公司", "'+86 公司"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            (" =1", "' =1"),
+            ("＝1", "'＝1"),
+            ("王芳", "王芳"),
+            ("南京-科技公司", "南京-科技公司"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(text), safe, "{text}");
+        }
     }
 
     #[test]

@@ -147,6 +147,8 @@ fn check_copy(source: &Connection, path: &Path) -> Result<BackupInfo> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| sql_failure("备份校验失败", &e))?;
+    copy.execute_batch("PRAGMA trusted_schema = OFF")
+        .map_err(|e| sql_failure("备份校验失败", &e))?;
     let problems = ledger::check_file(&copy, false)?;
     if !problems.is_empty() {
         return Err(OpsError::Denied(format!(

@@ -88,12 +88,24 @@ pub struct Imported {
 /// already here is skipped; one that disagrees with this laptop's newest value of the same cell
 /// becomes a merge conflict and changes no score.
 pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported> {
-    let bytes = std::fs::read(file).map_err(|e| {
+    super::pack::ensure_master(conn)?;
+    let read_error = |e: std::io::Error| {
         OpsError::Denied(io_message(
             &e,
             &format!("读取数据包 {} 失败", file.display()),
         ))
-    })?;
+    };
+    // The size is checked before anything is read: a file from outside is never read whole
+    // when it cannot be a bundle.
+    let size = std::fs::metadata(file).map_err(read_error)?.len();
+    if size > bundle::MAX_BYTES {
+        return Err(OpsError::Denied(format!(
+            "拒绝导入 {}: {}",
+            file.display(),
+            bundle::BundleError::TooLarge(size)
+        )));
+    }
+    let bytes = std::fs::read(file).map_err(read_error)?;
     let found = bundle::decode(&bytes)
         .map_err(|e| OpsError::Denied(format!("拒绝导入 {}: {e}", file.display())))?;
     let signer = &found.header.signer;
@@ -109,6 +121,32 @@ pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported>
                 chain::fingerprint(signer)
             )));
         }
+    };
+    if let Some(revoked) = ledger::revocation(conn, signer)? {
+        return Err(OpsError::Denied(format!(
+            "拒绝导入 {}: 评分机 {device} 已于 {} 撤销（{}），它之后的数据包一律不接受",
+            file.display(),
+            revoked.revoked_at,
+            revoked.reason
+        )));
+    }
+    // The pools the sending laptop serves; this laptop's own bundle may carry any of its entries.
+    let served = if *signer == own {
+        None
+    } else {
+        match ledger::device_pools(conn, signer)? {
+            Some(pools) if !pools.is_empty() => Some(pools),
+            _ => {
+                return Err(OpsError::Denied(format!(
+                    "拒绝导入 {}: 评分机 {device} 登记时没有指定它服务的赛项组别。请运行 judgedesk device trust 公钥 --name {device} --pool 赛项组别",
+                    file.display()
+                )));
+            }
+        }
+    };
+    let from = merge::Provenance {
+        digest: found.digest.clone(),
+        signer: signer.clone(),
     };
     let ours = competition::competition(conn)?.short_name;
     if found.header.competition != ours {
@@ -131,6 +169,15 @@ pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported>
     for (index, entry) in found.entries.iter().enumerate() {
         let line = index + 2;
         let problem = |message: String| Problem::error(&file_label, message).at_row(None, line);
+        if let Some(pools) = &served
+            && !pools.contains(&entry.pool)
+        {
+            problems.push(problem(format!(
+                "评分机 {device} 未登记为 {} 的评分机，不能带来该赛项组别的评分",
+                entry.pool
+            )));
+            continue;
+        }
         let (local, pool) = match resolver.resolve(&tx, entry)? {
             Ok(resolved) => resolved,
             Err(message) => {
@@ -174,17 +221,27 @@ pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported>
             )));
             continue;
         }
+        if crate::store::workflow::is_submitted(&tx, local.judge_id, local.contestant_id)? {
+            problems.push(problem(format!(
+                "{} 工位{} 的评分行已由 {} 提交，数据包不能再改动它（需裁判长先退回）",
+                pool.title(),
+                resolver.workstation(&tx, local.contestant_id)?,
+                entry.judge
+            )));
+            continue;
+        }
         match merge::newest_in_cell(&tx, local.contestant_id, local.criterion_id, local.judge_id)? {
             Some((local_uid, local_value))
                 if Some(&local_uid) != entry.supersedes.as_ref() && local_value != entry.value =>
             {
-                let id = merge::insert_conflict(&tx, &local, &local_uid, local_value)?;
+                let id = merge::insert_conflict(&tx, &local, &from, &local_uid, local_value)?;
                 if let Some(conflict) = merge::conflict(&tx, id)? {
                     report.conflicts.push(conflict);
                 }
             }
             _ => {
                 merge::insert_entry(&tx, &local)?;
+                merge::record_provenance(&tx, &local.uid, &from)?;
                 report.added += 1;
             }
         }
@@ -231,10 +288,17 @@ type PoolScheme = (
 #[derive(Default)]
 struct Resolver {
     pools: HashMap<String, Option<PoolScheme>>,
-    judges: HashMap<String, Option<i64>>,
+    judges: HashMap<String, Option<people::Account>>,
 }
 
 impl Resolver {
+    /// A contestant's workstation as the chief judge reads it (`-` before the draw).
+    fn workstation(&self, conn: &Connection, contestant_id: i64) -> Result<String> {
+        Ok(people::contestant_workstation(conn, contestant_id)?
+            .map(|w| w.to_string())
+            .unwrap_or_else(|| "-".into()))
+    }
+
     fn resolve(
         &mut self,
         conn: &Connection,
@@ -256,10 +320,15 @@ impl Resolver {
         let Some(Some((pool, criteria))) = self.pools.get(&entry.pool) else {
             return Ok(Err(format!("本数据库没有赛项组别 {}", entry.pool)));
         };
-        let id_number = crate::core::idcard::normalise(&entry.id_number);
-        let Some(contestant) = people::contestant_by_id_number(conn, &id_number)?
-            .filter(|c| c.record.pool_id == pool.id)
-        else {
+        // An entry made on a judging pack names its contestant by the master's row id.
+        let found = match crate::store::pack::parse_token(&entry.id_number) {
+            Some(row_id) => people::contestant_by_row_id(conn, row_id)?,
+            None => {
+                let id_number = crate::core::idcard::normalise(&entry.id_number);
+                people::contestant_by_id_number(conn, &id_number)?
+            }
+        };
+        let Some(contestant) = found.filter(|c| c.record.pool_id == pool.id) else {
             return Ok(Err(format!("{} 中没有该身份证号的选手", pool.title())));
         };
         let Some((criterion_id, criterion)) =
@@ -277,12 +346,20 @@ impl Resolver {
             return Ok(Err(format!("{} {}: {e}", criterion.code, criterion.name)));
         }
         if !self.judges.contains_key(&entry.judge) {
-            let id = people::account_by_name(conn, &entry.judge)?.map(|a| a.id);
-            self.judges.insert(entry.judge.clone(), id);
+            let account = people::account_by_name(conn, &entry.judge)?;
+            self.judges.insert(entry.judge.clone(), account);
         }
-        let Some(Some(judge_id)) = self.judges.get(&entry.judge) else {
+        let Some(Some(judge)) = self.judges.get(&entry.judge) else {
             return Ok(Err(format!("本数据库没有裁判账号 {}", entry.judge)));
         };
+        if judge.role != Role::Judge || !judge.pools.contains(&pool.id) {
+            return Ok(Err(format!(
+                "{} 不是 {} 的裁判，不能带来其评分",
+                entry.judge,
+                pool.title()
+            )));
+        }
+        let judge_id = &judge.id;
         let local = LocalEntry {
             uid: entry.uid.clone(),
             contestant_id: contestant.id,
@@ -387,6 +464,9 @@ pub fn resolve(conn: &Connection, actor: &Actor, conflict_id: i64, keep: Keep) -
                     supersedes: current.as_ref().map(|(uid, _)| uid.clone()),
                 },
             )?;
+            if let Some(from) = merge::conflict_provenance(&tx, conflict_id)? {
+                merge::record_provenance(&tx, &conflict.uid, &from)?;
+            }
             ("incoming", conflict.incoming_value)
         }
     };

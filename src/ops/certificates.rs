@@ -6,9 +6,10 @@
 //!
 //! Signing: every certificate carries a QR code `JDC1:<number>:<signature>`, the signature
 //! being Ed25519 (base32, RFC 4648, unpadded) over the number and the exact text printed
-//! (see [`signed_message`]). The private key is a file kept outside the database, by default
-//! beside it (`<db>.certificate-key`, mode 0600, created on the first issue; see [`key_path`]),
-//! so that a copy or backup of the database cannot forge certificates; its public key is
+//! (see [`signed_message`]). The private key is a file kept outside the database, in the laptop's
+//! key folder (`certificate.key`, mode 0600, created on the first issue; see [`key_path`]; a key
+//! an older version kept beside the database is moved there on first use), so that a copy or
+//! backup of the database, or the database on a stick, cannot forge certificates; its public key is
 //! stored in the database (setting `certificate.public_key`), which is all [`verify`] needs.
 //! Reprints reuse the stored signature and need no key. Losing the key file only stops new
 //! issues; restore it from a backup of the laptop.
@@ -77,13 +78,52 @@ pub struct PrintReport {
     pub numbers: Vec<String>,
 }
 
-/// The default key file of a database: beside it, `judgedesk.sqlite.certificate-key`.
-pub fn key_path(db: &Path) -> PathBuf {
+/// The certificate signing key's file for the database at `db`: in this laptop's key folder
+/// (`JUDGEDESK_KEY_DIR` or the platform folder, beside the laptop's own key), never beside the
+/// database, so that a database taken away on a stick (`--db E:\…`) cannot issue certificates.
+/// One key per laptop, whichever database names it; where an older version kept it beside the
+/// database ([`beside_database`]), the first issue moves it here.
+pub fn key_path(_db: &Path) -> PathBuf {
+    crate::store::device_key::default_dir().join(KEY_FILE_NAME)
+}
+
+/// The key file's name in the key folder.
+pub const KEY_FILE_NAME: &str = "certificate.key";
+
+/// Where versions before the key folder kept a database's certificate key: beside it,
+/// `judgedesk.sqlite.certificate-key`.
+pub fn beside_database(db: &Path) -> PathBuf {
     let name = db
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "judgedesk".into());
     db.with_file_name(format!("{name}.certificate-key"))
+}
+
+/// Moves a key kept beside the database (older versions) to `path` when `path` has none yet:
+/// written there first (mode 0600, flushed), then removed from beside the database.
+fn move_key_from_beside_database(conn: &Connection, path: &Path) -> Result<()> {
+    let Some(db) = super::backup::db_path(conn) else {
+        return Ok(());
+    };
+    let old = beside_database(&db);
+    if path.exists() || !old.exists() || old == path {
+        return Ok(());
+    }
+    let key = read_key_file(&old)?;
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| {
+            OpsError::Denied(format!("无法创建密钥文件夹 {}：{e}", folder.display()))
+        })?;
+    }
+    write_key_file(path, &key)?;
+    std::fs::remove_file(&old).map_err(|e| {
+        OpsError::Denied(format!(
+            "证书签名密钥已移到 {}，但无法删除数据库旁的旧文件 {}：{e}",
+            path.display(),
+            old.display()
+        ))
+    })
 }
 
 /// `2023-DS-ZG-1-001`.
@@ -208,9 +248,21 @@ fn read_key_file(path: &Path) -> Result<SigningKey> {
 }
 
 fn create_key_file(path: &Path) -> Result<SigningKey> {
-    use std::io::Write;
     let seed: [u8; 32] = rand::random();
     let key = SigningKey::from_bytes(&seed);
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| {
+            OpsError::Denied(format!("无法创建密钥文件夹 {}：{e}", folder.display()))
+        })?;
+    }
+    write_key_file(path, &key)?;
+    Ok(key)
+}
+
+/// Writes `key` to a new file at `path` (never over an existing one), readable by its owner only.
+fn write_key_file(path: &Path, key: &SigningKey) -> Result<()> {
+    use std::io::Write;
+    let seed = key.to_bytes();
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -230,12 +282,14 @@ fn create_key_file(path: &Path) -> Result<SigningKey> {
     )
     .map_err(denied)?;
     file.sync_all().map_err(denied)?;
-    Ok(key)
+    Ok(())
 }
 
 /// The competition's signing key: read from `path`, or created there (and its public key
-/// stored) when this database has never signed anything. Call inside the caller's transaction.
+/// stored) when this database has never signed anything; a key an older version kept beside
+/// the database is moved to `path` first. Call inside the caller's transaction.
 fn signing_key(conn: &Connection, path: &Path) -> Result<SigningKey> {
+    move_key_from_beside_database(conn, path)?;
     let stored = stored_public_key(conn)?;
     let key = if path.exists() {
         read_key_file(path)?
@@ -592,6 +646,7 @@ pub fn print_certificates(
     out: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<PrintReport> {
+    super::pack::ensure_master(conn)?;
     let tx = conn.unchecked_transaction()?;
     let mode = if request.draft {
         Gather::Look
@@ -992,9 +1047,15 @@ mod tests {
     }
 
     #[test]
-    fn key_file_sits_beside_the_database() {
+    fn the_key_file_lives_in_the_key_folder_never_beside_the_database() {
+        let key = key_path(Path::new("/media/stick/judgedesk.sqlite"));
+        assert!(!key.starts_with("/media/stick"), "{}", key.display());
         assert_eq!(
-            key_path(Path::new("/data/judgedesk.sqlite")),
+            key.file_name().and_then(|n| n.to_str()),
+            Some(KEY_FILE_NAME)
+        );
+        assert_eq!(
+            beside_database(Path::new("/data/judgedesk.sqlite")),
             PathBuf::from("/data/judgedesk.sqlite.certificate-key")
         );
     }

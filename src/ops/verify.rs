@@ -1,4 +1,4 @@
-//! `verify` and the startup check: is the file sound (SQLite's own checks), and is every sealed record exactly as it was sealed, in an unbroken chain, by a trusted laptop.
+//! `verify` and the startup check: is the file sound (SQLite's own checks), is its schema the one this app creates (no added trigger, view or column, none dropped), and is every sealed record exactly as it was sealed, in an unbroken chain, by a trusted laptop.
 //!
 //! Trusted signers are this laptop, the laptop that created the database (the first link) and
 //! every laptop registered with `device trust` in an intact record signed by a trusted laptop.
@@ -27,6 +27,9 @@ impl fmt::Display for Record {
             "theory" => "理论成绩记录",
             "audit" => "审计记录",
             "device" => "设备登记记录",
+            "device_pools" => "评分机赛项组别登记记录",
+            "revocation" => "评分机撤销记录",
+            "merge" => "数据包合并记录",
             other => other,
         };
         write!(f, "{label} #{}", self.row_id)?;
@@ -60,6 +63,21 @@ pub enum Finding {
         record: Record,
         fingerprint: String,
     },
+    /// The schema holds an object this app never creates (a trigger could rewrite or seal rows).
+    SchemaAdded {
+        kind: String,
+        name: String,
+    },
+    /// An object of the schema is missing (a guard such as an append-only trigger was dropped).
+    SchemaRemoved {
+        kind: String,
+        name: String,
+    },
+    /// An object is defined otherwise than this app defines it (an added column, a changed trigger).
+    SchemaChanged {
+        kind: String,
+        name: String,
+    },
     /// A cell's current value is not its newest score entry.
     CurrentValue {
         contestant_id: i64,
@@ -84,6 +102,19 @@ impl fmt::Display for Finding {
                 f,
                 "审计链第 {seq} 条（{record}）的哈希或签名无效（链记录被改写）"
             ),
+            Finding::SchemaAdded { kind, name } => write!(
+                f,
+                "数据库结构中多出{}“{name}”（不是本程序创建的，可能被用来改写或签封记录）",
+                schema_kind(kind)
+            ),
+            Finding::SchemaRemoved { kind, name } => {
+                write!(f, "数据库结构中缺少{}“{name}”（被删除）", schema_kind(kind))
+            }
+            Finding::SchemaChanged { kind, name } => write!(
+                f,
+                "数据库结构中的{}“{name}”与本程序的定义不同（被修改，如增加了列）",
+                schema_kind(kind)
+            ),
             Finding::CurrentValue {
                 contestant_id,
                 criterion_id,
@@ -104,6 +135,46 @@ impl fmt::Display for Finding {
             }
         }
     }
+}
+
+fn schema_kind(kind: &str) -> &str {
+    match kind {
+        "table" => "表",
+        "index" => "索引",
+        "trigger" => "触发器",
+        "view" => "视图",
+        other => other,
+    }
+}
+
+/// Compares the file's schema with the one this app creates for the file's version.
+fn check_schema(conn: &Connection, report: &mut Report) -> Result<()> {
+    let version = crate::store::schema_version(conn)?;
+    if version > crate::store::latest_version() {
+        return Ok(()); // a newer app's file: refused on open, not judged here
+    }
+    let expected = crate::store::schema::expected_objects(version)?;
+    let found = crate::store::schema::objects(conn)?;
+    let key = |o: &crate::store::schema::SchemaObject| (o.0.clone(), o.1.clone());
+    let expected_by: HashMap<_, _> = expected.iter().map(|o| (key(o), o)).collect();
+    let found_by: HashMap<_, _> = found.iter().map(|o| (key(o), o)).collect();
+    for object in &found {
+        let (kind, name) = key(object);
+        match expected_by.get(&(kind.clone(), name.clone())) {
+            None => report.findings.push(Finding::SchemaAdded { kind, name }),
+            Some(wanted) if *wanted != object => {
+                report.findings.push(Finding::SchemaChanged { kind, name })
+            }
+            Some(_) => {}
+        }
+    }
+    for object in &expected {
+        let (kind, name) = key(object);
+        if !found_by.contains_key(&(kind.clone(), name.clone())) {
+            report.findings.push(Finding::SchemaRemoved { kind, name });
+        }
+    }
+    Ok(())
 }
 
 /// What `verify` found, with the facts that were checked.
@@ -151,6 +222,8 @@ pub fn open_unchanged(path: &Path) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Whatever a file's triggers and views say, they run no function with side effects here.
+    conn.execute_batch("PRAGMA trusted_schema = OFF")?;
     ledger::install(&conn, KeySource::from_environment())?;
     Ok(conn)
 }
@@ -166,6 +239,9 @@ pub fn verify_with(conn: &Connection, full: bool, own_key: &str) -> Report {
             report.findings.push(Finding::FileDamaged(e.to_string()));
             return report;
         }
+    }
+    if let Err(e) = check_schema(conn, &mut report) {
+        report.findings.push(Finding::FileDamaged(e.to_string()));
     }
     if let Err(e) = check_chain(conn, own_key, &mut report) {
         report.findings.push(Finding::FileDamaged(e.to_string()));

@@ -586,6 +586,12 @@ pub fn lock(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> 
     if open > 0 {
         return denied(format!("还有 {open} 项评分差异未处理，不能锁定"));
     }
+    let merges = crate::store::merge::open_conflicts_in_pool(&tx, pool.id)?;
+    if merges > 0 {
+        return denied(format!(
+            "还有 {merges} 项合并冲突未裁决，不能锁定（锁定后将无法再裁决）"
+        ));
+    }
     // The chain head at the lock, recorded with it and printed on the score sheets: paper and
     // file can be reconciled later (`verify` checks the link still has this hash).
     let head = crate::store::ledger::head(&tx)?.map(|(seq, hash)| lock_head_text(seq, &hash));

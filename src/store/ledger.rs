@@ -40,6 +40,21 @@ pub const SEALED: &[(&str, &str, &str)] = &[
         "trusted_device",
         "id, public_key, name, added_at, added_by",
     ),
+    (
+        "device_pools",
+        "device_pools",
+        "id, public_key, pools, added_at, added_by",
+    ),
+    (
+        "revocation",
+        "device_revocation",
+        "id, public_key, reason, revoked_at, revoked_by",
+    ),
+    (
+        "merge",
+        "merged_entry",
+        "id, uid, bundle_digest, bundle_signer, merged_at",
+    ),
 ];
 
 /// Where a connection's signing key comes from.
@@ -195,6 +210,15 @@ pub fn has_ledger(conn: &Connection) -> Result<bool> {
     )? > 0)
 }
 
+/// Whether the file has this table (a file from an older version may lack a sealed table).
+pub fn table_exists(conn: &Connection, table: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
 /// Every link, in order.
 pub fn links(conn: &Connection) -> Result<Vec<Link>> {
     let mut stmt = conn.prepare("SELECT seq, kind, row_id, row_hash, prev_hash, hash, signer, signature FROM ledger ORDER BY seq")?;
@@ -247,6 +271,9 @@ pub fn current_rows(conn: &Connection, kind: &str) -> Result<Vec<CurrentRow>> {
     let Some((_, table, columns)) = SEALED.iter().find(|(k, _, _)| *k == kind) else {
         return Ok(Vec::new());
     };
+    if !table_exists(conn, table)? {
+        return Ok(Vec::new()); // a file from before the table (its links, if any, show as deleted)
+    }
     let count = columns.split(',').count();
     let mut stmt = conn.prepare(&format!("SELECT {columns} FROM {table} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
@@ -277,8 +304,11 @@ pub fn current_rows(conn: &Connection, kind: &str) -> Result<Vec<CurrentRow>> {
 pub fn counts(conn: &Connection) -> Result<Vec<(&'static str, i64, i64)>> {
     let mut out = Vec::new();
     for (kind, table, _) in SEALED {
-        let rows: i64 =
-            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        let rows: i64 = if table_exists(conn, table)? {
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?
+        } else {
+            0
+        };
         let links: i64 =
             conn.query_row("SELECT count(*) FROM ledger WHERE kind = ?1", [kind], |r| {
                 r.get(0)
@@ -354,6 +384,77 @@ pub fn add_trusted_device(
     conn.execute(
         "INSERT INTO trusted_device (public_key, name, added_at, added_by) VALUES (?1, ?2, ?3, ?4)",
         params![public_key, name, super::now_text(), added_by],
+    )?;
+    Ok(())
+}
+
+/// The pools a trusted laptop serves: its newest `device_pools` record (pool keys such as
+/// `DS-ZG`). `None` when none was ever recorded.
+pub fn device_pools(conn: &Connection, public_key: &str) -> Result<Option<Vec<String>>> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT pools FROM device_pools WHERE public_key = ?1 ORDER BY id DESC LIMIT 1",
+            [public_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(text.map(|t| {
+        t.split(',')
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect()
+    }))
+}
+
+/// Records the pools a trusted laptop serves from now on (sealed by the trigger).
+pub fn set_device_pools(
+    conn: &Connection,
+    public_key: &str,
+    pools: &[String],
+    added_by: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO device_pools (public_key, pools, added_at, added_by) VALUES (?1, ?2, ?3, ?4)",
+        params![public_key, pools.join(","), super::now_text(), added_by],
+    )?;
+    Ok(())
+}
+
+/// A withdrawal of trust in a laptop's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revocation {
+    pub reason: String,
+    pub revoked_at: String,
+    pub revoked_by: String,
+}
+
+/// The revocation of a key, if it was ever revoked (the first one counts; it is final).
+pub fn revocation(conn: &Connection, public_key: &str) -> Result<Option<Revocation>> {
+    Ok(conn
+        .query_row(
+            "SELECT reason, revoked_at, revoked_by FROM device_revocation WHERE public_key = ?1 ORDER BY id LIMIT 1",
+            [public_key],
+            |r| {
+                Ok(Revocation {
+                    reason: r.get(0)?,
+                    revoked_at: r.get(1)?,
+                    revoked_by: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Withdraws trust in a key (sealed by the trigger).
+pub fn revoke_device(
+    conn: &Connection,
+    public_key: &str,
+    reason: &str,
+    revoked_by: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO device_revocation (public_key, reason, revoked_at, revoked_by) VALUES (?1, ?2, ?3, ?4)",
+        params![public_key, reason, super::now_text(), revoked_by],
     )?;
     Ok(())
 }

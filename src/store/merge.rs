@@ -134,6 +134,61 @@ pub fn insert_entry(conn: &Connection, entry: &LocalEntry) -> Result<()> {
     Ok(())
 }
 
+/// The bundle an incoming entry arrived in: the digest of its signed part and its signer's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    pub digest: String,
+    pub signer: String,
+}
+
+/// Records the bundle a merged score entry came from (sealed by the trigger).
+pub fn record_provenance(conn: &Connection, uid: &str, from: &Provenance) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO merged_entry (uid, bundle_digest, bundle_signer, merged_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![uid, from.digest, from.signer, super::now_text()])?;
+    Ok(())
+}
+
+/// The bundle a merged score entry came from.
+pub fn provenance(conn: &Connection, uid: &str) -> Result<Option<Provenance>> {
+    Ok(conn
+        .query_row(
+            "SELECT bundle_digest, bundle_signer FROM merged_entry WHERE uid = ?1",
+            [uid],
+            |r| {
+                Ok(Provenance {
+                    digest: r.get(0)?,
+                    signer: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The bundle a conflict's incoming value came from (absent for conflicts recorded before
+/// bundles were bound to their laptop).
+pub fn conflict_provenance(conn: &Connection, conflict_id: i64) -> Result<Option<Provenance>> {
+    Ok(conn
+        .query_row(
+            "SELECT incoming_bundle_digest, incoming_bundle_signer FROM merge_conflict WHERE id = ?1",
+            [conflict_id],
+            |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)),
+        )
+        .optional()?
+        .and_then(|(digest, signer)| Some(Provenance { digest: digest?, signer: signer? })))
+}
+
+/// Undecided merge conflicts in one pool.
+pub fn open_conflicts_in_pool(conn: &Connection, pool_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM merge_conflict m JOIN criterion k ON k.id = m.criterion_id
+         WHERE k.pool_id = ?1 AND m.resolution IS NULL",
+        [pool_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// Whether an incoming entry is already recorded as a conflict.
 pub fn conflict_recorded(conn: &Connection, uid: &str) -> Result<bool> {
     Ok(conn.query_row(
@@ -147,13 +202,15 @@ pub fn conflict_recorded(conn: &Connection, uid: &str) -> Result<bool> {
 pub fn insert_conflict(
     conn: &Connection,
     incoming: &LocalEntry,
+    from: &Provenance,
     local_uid: &str,
     local_value: Option<i64>,
 ) -> Result<i64> {
     conn.execute(
         "INSERT INTO merge_conflict (uid, contestant_id, criterion_id, judge_id, local_uid, local_value, incoming_value,
-             incoming_entered_at, incoming_entered_by, incoming_device, incoming_supersedes, detected_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             incoming_entered_at, incoming_entered_by, incoming_device, incoming_supersedes, detected_at,
+             incoming_bundle_digest, incoming_bundle_signer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             incoming.uid,
             incoming.contestant_id,
@@ -166,7 +223,9 @@ pub fn insert_conflict(
             incoming.entered_by,
             incoming.device,
             incoming.supersedes,
-            super::now_text()
+            super::now_text(),
+            from.digest,
+            from.signer
         ],
     )?;
     Ok(conn.last_insert_rowid())

@@ -9,6 +9,7 @@ pub mod device_key;
 pub mod faults;
 pub mod ledger;
 pub mod merge;
+pub mod pack;
 pub mod people;
 pub mod schema;
 pub mod scores;
@@ -35,6 +36,10 @@ pub enum StoreError {
     NotInitialised,
     #[error("数据库已有竞赛数据，不能重复初始化")]
     AlreadyInitialised,
+    #[error(
+        "数据库文件不能切换到预写日志（WAL）模式（仍为 {0}），无法保证评分在断电后不丢失，拒绝使用。请把数据库放在本机硬盘上，不要放在网络盘或只读介质上"
+    )]
+    NotWal(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -77,7 +82,13 @@ pub fn open_in_memory() -> Result<Connection> {
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    // SQLite answers with the mode it is in: a file that stays in another mode (a medium or
+    // file system without shared memory) would not give the durability the app promises.
+    let in_memory = conn.path().is_none_or(str::is_empty);
+    if !in_memory && !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::NotWal(mode));
+    }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
     Ok(())
 }
@@ -198,6 +209,32 @@ mod tests {
         let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
         let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
         assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+        drop(conn);
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_cannot_use_wal_is_refused_not_used_in_another_mode() -> Result<()> {
+        // The dot-file locking VFS has no shared memory: SQLite keeps the file in its
+        // rollback-journal mode and answers `delete` to the request for WAL.
+        let dir = std::env::temp_dir().join(format!("judgedesk-nowal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let path = dir.join("t.sqlite");
+        let conn = Connection::open_with_flags_and_vfs(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            "unix-dotfile",
+        )?;
+        let refused = configure(&conn)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            refused.contains("WAL") && refused.contains("delete"),
+            "{refused}"
+        );
         drop(conn);
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())

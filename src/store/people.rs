@@ -184,6 +184,15 @@ pub fn contestant_by_id_number(conn: &Connection, id_number: &str) -> Result<Opt
         .optional()?)
 }
 
+pub fn contestant_by_row_id(conn: &Connection, contestant_id: i64) -> Result<Option<Contestant>> {
+    let sql = format!(
+        "SELECT {CONTESTANT_COLUMNS} FROM contestant c JOIN unit u ON u.id = c.unit_id WHERE c.id = ?1"
+    );
+    Ok(conn
+        .query_row(&sql, [contestant_id], contestant_from_row)
+        .optional()?)
+}
+
 pub fn contestant_by_workstation(
     conn: &Connection,
     pool_id: i64,
@@ -216,6 +225,18 @@ pub fn set_draw_numbers(
         params![checkin_no, workstation, contestant_id],
     )?;
     Ok(())
+}
+
+/// A contestant's workstation number, if drawn.
+pub fn contestant_workstation(conn: &Connection, contestant_id: i64) -> Result<Option<u32>> {
+    Ok(conn
+        .query_row(
+            "SELECT workstation FROM contestant WHERE id = ?1",
+            [contestant_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
 }
 
 /// A sign-in account.

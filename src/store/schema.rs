@@ -1,6 +1,35 @@
 //! The schema, as an append-only list of migrations numbered by `PRAGMA user_version`.
 //! Never edit a migration that has shipped: add a new one.
 
+/// One object of a database's schema as `sqlite_master` holds it: type, name, table, SQL.
+pub type SchemaObject = (String, String, String, Option<String>);
+
+/// The schema objects of a database (SQLite's own `sqlite_*` objects left out), sorted.
+pub fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<SchemaObject>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+         ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}
+
+/// The schema objects every database at `version` has: the migrations up to it, applied to an
+/// empty database in memory exactly as `store::migrate` applies them.
+pub fn expected_objects(version: i64) -> rusqlite::Result<Vec<SchemaObject>> {
+    let conn = rusqlite::Connection::open_in_memory()?;
+    super::ledger::install(&conn, super::ledger::KeySource::ephemeral())?;
+    for sql in MIGRATIONS
+        .iter()
+        .take(usize::try_from(version).unwrap_or(0))
+    {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.commit()?;
+    }
+    objects(&conn)
+}
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: the competition, people, append-only score and theory entries, the audit log.
     r#"
@@ -386,5 +415,67 @@ FROM score_entry ORDER BY id;
 INSERT INTO ledger_feed (kind, row_id, row_hash)
 SELECT 'theory', id, judgedesk_row_hash('theory', id, contestant_id, value, entered_at, entered_by, source)
 FROM theory_entry ORDER BY id;
+"#,
+    // Judging laptops bound to their pools (issue 11): each `device_pools` record states the
+    // pools a trusted laptop serves from then on (its newest record counts), a `device_revocation`
+    // withdraws trust for good, and `merged_entry` keeps, for every score entry merged from a
+    // bundle, the digest and signer of that bundle. All three are sealed like trusted devices.
+    // Merge conflicts keep the same for the incoming value.
+    r#"
+CREATE TABLE device_pools (
+    id INTEGER PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    pools TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+);
+CREATE INDEX device_pools_key ON device_pools(public_key);
+CREATE TRIGGER device_pools_no_update BEFORE UPDATE ON device_pools
+BEGIN SELECT RAISE(ABORT, 'device pool records are append-only'); END;
+CREATE TRIGGER device_pools_no_delete BEFORE DELETE ON device_pools
+BEGIN SELECT RAISE(ABORT, 'device pool records are append-only'); END;
+CREATE TRIGGER device_pools_seal AFTER INSERT ON device_pools
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('device_pools', NEW.id, judgedesk_row_hash('device_pools',
+        NEW.id, NEW.public_key, NEW.pools, NEW.added_at, NEW.added_by));
+END;
+
+CREATE TABLE device_revocation (
+    id INTEGER PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    revoked_at TEXT NOT NULL,
+    revoked_by TEXT NOT NULL
+);
+CREATE INDEX device_revocation_key ON device_revocation(public_key);
+CREATE TRIGGER device_revocation_no_update BEFORE UPDATE ON device_revocation
+BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+CREATE TRIGGER device_revocation_no_delete BEFORE DELETE ON device_revocation
+BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+CREATE TRIGGER device_revocation_seal AFTER INSERT ON device_revocation
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('revocation', NEW.id, judgedesk_row_hash('revocation',
+        NEW.id, NEW.public_key, NEW.reason, NEW.revoked_at, NEW.revoked_by));
+END;
+
+CREATE TABLE merged_entry (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    bundle_digest TEXT NOT NULL,
+    bundle_signer TEXT NOT NULL,
+    merged_at TEXT NOT NULL
+);
+CREATE TRIGGER merged_entry_no_update BEFORE UPDATE ON merged_entry
+BEGIN SELECT RAISE(ABORT, 'merge records are append-only'); END;
+CREATE TRIGGER merged_entry_no_delete BEFORE DELETE ON merged_entry
+BEGIN SELECT RAISE(ABORT, 'merge records are append-only'); END;
+CREATE TRIGGER merged_entry_seal AFTER INSERT ON merged_entry
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('merge', NEW.id, judgedesk_row_hash('merge',
+        NEW.id, NEW.uid, NEW.bundle_digest, NEW.bundle_signer, NEW.merged_at));
+END;
+
+ALTER TABLE merge_conflict ADD COLUMN incoming_bundle_digest TEXT;
+ALTER TABLE merge_conflict ADD COLUMN incoming_bundle_signer TEXT;
 "#,
 ];
