@@ -652,3 +652,8 @@ pub fn scores_imported(kind: &str, changed: usize) -> String {
 pub fn scores_refused(problems: usize) -> String {
     format!("未导入：发现 {problems} 处问题，数据库未改动。请修正文件后重新导入")
 }
+
+/// The window could not start with any renderer (the renderers tried follow).
+pub const WINDOW_FAILED: &str = "窗口无法启动（已依次试过各种绘制方式；可用 --renderer glow 或 --renderer wgpu 指定，见使用说明）";
+/// A renderer failed after the window had begun: no second window is started.
+pub const WINDOW_ALREADY_STARTED: &str = "窗口已启动过一次";
