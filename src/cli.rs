@@ -26,6 +26,9 @@ pub struct Cli {
     /// 数据库文件（默认: 系统数据目录下的 judgedesk.sqlite）
     #[arg(long, global = true)]
     pub db: Option<PathBuf>,
+    /// 窗口的绘制方式 wgpu 或 glow（默认自动，一种启动不了就换另一种；也可用环境变量 JUDGEDESK_RENDERER）
+    #[arg(long, value_parser = ["wgpu", "glow", "auto"])]
+    pub renderer: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -406,8 +409,14 @@ fn parse_pool(text: &str) -> Result<PoolKey, Outcome> {
     })
 }
 
-/// The default database: the platform data directory's `judgedesk.sqlite`.
+/// The default database: the platform data directory's `judgedesk.sqlite`; on Windows
+/// `%APPDATA%\judgedesk\judgedesk.sqlite` (a folder a coordinator can find by typing it).
 pub fn default_db_path() -> PathBuf {
+    if cfg!(windows) {
+        return directories::BaseDirs::new()
+            .map(|dirs| dirs.data_dir().join("judgedesk").join("judgedesk.sqlite"))
+            .unwrap_or_else(|| PathBuf::from("judgedesk.sqlite"));
+    }
     directories::ProjectDirs::from("cn", "judgedesk", "judgedesk")
         .map(|dirs| dirs.data_dir().join("judgedesk.sqlite"))
         .unwrap_or_else(|| PathBuf::from("judgedesk.sqlite"))

@@ -1,14 +1,14 @@
 //! The `judgedesk` binary: no command opens the window, a command runs headless.
-#![cfg_attr(
-    all(not(debug_assertions), target_os = "windows"),
-    windows_subsystem = "windows"
-)]
+//!
+//! On Windows `judgedesk.exe` is linked for the GUI subsystem (no console window on a
+//! double-click; see build.rs) and `judgedesk-cli.exe` (src/bin/judgedesk-cli.rs, the same
+//! `main`) for the console, so commands print in cmd.exe and PowerShell.
 
 use clap::Parser;
 use judgedesk::cli::{self, Cli};
 use std::process::ExitCode;
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let args = match Cli::try_parse() {
         Ok(args) => args,
         Err(error) => {
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     };
     let db = args.db.clone().unwrap_or_else(cli::default_db_path);
     let result = match args.command {
-        None => judgedesk::ui::run(&db),
+        None => judgedesk::ui::run(&db, args.renderer.as_deref()),
         Some(command) => cli::run(&db, command),
     };
     match result {

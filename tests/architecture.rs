@@ -17,6 +17,7 @@ const LONG_FUNCTIONS: &[&str] = &[
     "src/cli.rs::run",
     "src/core/evaluate.rs::evaluate",
     "src/io/form.rs::read_form",
+    "src/io/table.rs::read_xlsx_bytes",
     "src/ops/bundle.rs::import",
     "src/ops/certificates.rs::gather",
     "src/ops/demo.rs::populate",
@@ -58,6 +59,7 @@ const LOWER_LAYERS_CALLING_OPS: &[&str] = &["src/io/results.rs", "src/store/ledg
 /// rebuilt with one screen trait and the actions beside it.
 const CYCLES: &[&str] = &[
     "ops: backup verify",
+    "store: ledger schema",
     "ui: app audit_view charts check_view chief confirm coordinator file_list grid print_view registration_view results_view safety_view scores_view signin status_dialog supervisor task text",
 ];
 

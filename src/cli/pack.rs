@@ -25,12 +25,12 @@ pub fn refuse_on_pack(db: &Path, command: &Command) -> Option<Outcome> {
         return None;
     }
     let device = ops::verify::open_unchanged(db)
-        .and_then(|conn| ops::pack::pack_of(&conn))
+        .and_then(|conn| ops::master::pack_of(&conn))
         .ok()
         .flatten()?;
     Some(Outcome::Refused(vec![format!(
         "error: {}",
-        ops::pack::refusal(&device)
+        ops::master::refusal(&device)
     )]))
 }
 

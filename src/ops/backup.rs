@@ -134,7 +134,10 @@ fn copy_into_file(conn: &Connection, path: &Path) -> Result<()> {
     target
         .close()
         .map_err(|(_, e)| sql_failure("备份失败", &e))?;
-    std::fs::File::open(path)
+    // Opened for writing: Windows flushes a file only through a handle that may write.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
         .and_then(|f| f.sync_all())
         .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
     Ok(())
@@ -147,8 +150,7 @@ fn check_copy(source: &Connection, path: &Path) -> Result<BackupInfo> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| sql_failure("备份校验失败", &e))?;
-    copy.execute_batch("PRAGMA trusted_schema = OFF")
-        .map_err(|e| sql_failure("备份校验失败", &e))?;
+    crate::store::distrust_schema(&copy).map_err(|e| sql_failure("备份校验失败", &e))?;
     let problems = ledger::check_file(&copy, false)?;
     if !problems.is_empty() {
         return Err(OpsError::Denied(format!(

@@ -88,7 +88,7 @@ pub struct Imported {
 /// already here is skipped; one that disagrees with this laptop's newest value of the same cell
 /// becomes a merge conflict and changes no score.
 pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported> {
-    super::pack::ensure_master(conn)?;
+    super::master::ensure_master(conn)?;
     let read_error = |e: std::io::Error| {
         OpsError::Denied(io_message(
             &e,

@@ -646,7 +646,7 @@ pub fn print_certificates(
     out: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<PrintReport> {
-    super::pack::ensure_master(conn)?;
+    super::master::ensure_master(conn)?;
     let tx = conn.unchecked_transaction()?;
     let mode = if request.draft {
         Gather::Look

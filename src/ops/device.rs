@@ -65,7 +65,7 @@ pub fn trust_for_pools(
             "只有裁判长或赛务人员可以登记评分机".into(),
         ));
     }
-    super::pack::ensure_master(conn)?;
+    super::master::ensure_master(conn)?;
     let key = chain::normalise_public_key(public_key).ok_or_else(|| {
         OpsError::Denied(
             "公钥格式不对：应为 64 位十六进制数字（在那台评分机上运行 judgedesk device show 查看）"
@@ -167,7 +167,7 @@ pub fn revoke(conn: &Connection, actor: &Actor, name: &str, reason: &str) -> Res
             "只有裁判长或赛务人员可以撤销评分机".into(),
         ));
     }
-    super::pack::ensure_master(conn)?;
+    super::master::ensure_master(conn)?;
     let (name, reason) = (name.trim(), reason.trim());
     if reason.is_empty() {
         return Err(OpsError::Denied("撤销评分机须写明理由".into()));

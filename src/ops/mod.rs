@@ -13,6 +13,7 @@ pub mod documents;
 pub mod draw;
 pub mod imports;
 pub mod logistics;
+pub mod master;
 pub mod pack;
 pub mod registration;
 pub mod results;

@@ -1,7 +1,7 @@
 //! The judging pack: the database a judging laptop works on, written by the master for one
 //! registered laptop and holding only what that laptop's judges and chief judge may see (see
 //! `store::pack`). On a pack the judges score and export bundles; every administrative action is
-//! refused ([`ensure_master`]).
+//! refused (`ops::master::ensure_master`).
 
 use super::safety::io_message;
 use super::{Actor, OpsError, Result};
@@ -9,26 +9,6 @@ use crate::core::model::Role;
 use crate::store::{self, audit, competition, pack};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-
-/// The refusal of an administrative action on a pack.
-pub fn refusal(device: &str) -> String {
-    format!(
-        "这是评分机“{device}”的评分数据包，只能用于裁判评分、导出数据包和校验；管理操作请在主控机上进行"
-    )
-}
-
-/// Refuses an administrative action on a judging pack.
-pub fn ensure_master(conn: &Connection) -> Result<()> {
-    match pack::pack_device(conn)? {
-        Some(device) => Err(OpsError::Denied(refusal(&device))),
-        None => Ok(()),
-    }
-}
-
-/// The laptop a database is the pack of, if it is one.
-pub fn pack_of(conn: &Connection) -> Result<Option<String>> {
-    Ok(pack::pack_device(conn)?)
-}
 
 /// A written pack.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,7 +27,7 @@ pub fn write_pack(conn: &Connection, actor: &Actor, device: &str, out: &Path) ->
     if actor.role != Role::Coordinator {
         return Err(OpsError::Denied("只有赛务人员可以生成评分机数据包".into()));
     }
-    ensure_master(conn)?;
+    super::master::ensure_master(conn)?;
     let device = device.trim();
     let registered = super::device::registered(conn)?
         .into_iter()

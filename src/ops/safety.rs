@@ -99,10 +99,13 @@ impl WriterLock {
         }
         // Say who holds it, for the message another process shows. Not needed for safety.
         let note = format!("{} {}\n", holder.code(), std::process::id());
-        let noted = file
-            .set_len(0)
-            .and_then(|()| file.rewind())
-            .and_then(|()| file.write_all(note.as_bytes()));
+        let noted = if cfg!(windows) {
+            std::fs::write(note_path(&path), note.as_bytes())
+        } else {
+            file.set_len(0)
+                .and_then(|()| file.rewind())
+                .and_then(|()| file.write_all(note.as_bytes()))
+        };
         if let Err(e) = noted {
             return Err(OpsError::Denied(io_message(
                 &e,
@@ -117,9 +120,21 @@ impl WriterLock {
     }
 }
 
+/// Where the holder's note is: in the lock file, except on Windows, where a locked file cannot
+/// be read by another process, so the note is `<db>.lock.holder` beside it.
+fn note_path(lock: &Path) -> PathBuf {
+    if cfg!(windows) {
+        let mut name = lock.as_os_str().to_owned();
+        name.push(".holder");
+        PathBuf::from(name)
+    } else {
+        lock.to_path_buf()
+    }
+}
+
 fn read_holder(path: &Path) -> Option<Holder> {
     let mut text = String::new();
-    File::open(path)
+    File::open(note_path(path))
         .and_then(|mut f| f.read_to_string(&mut text))
         .ok()?;
     match text.split_whitespace().next()? {
@@ -150,8 +165,40 @@ pub fn save_file(out: &Path, bytes: &[u8]) -> Result<()> {
             OpsError::Denied(io_message(&e, &format!("无法创建文件夹 {}", dir.display())))
         })?;
     }
-    crate::io::write_file_atomically(out, bytes)
-        .map_err(|e| OpsError::Denied(io_message(&e, &format!("无法写入 {}", out.display()))))
+    crate::io::write_file_atomically(out, bytes).map_err(|e| {
+        let what = format!("无法写入 {}", out.display());
+        if open_in_another_program(out, &e) {
+            OpsError::Denied(format!(
+                "{what}：文件正被其他程序打开（例如仍在 PDF 阅读器中显示）。请关闭该文件后重试，或换一个文件名保存；未留下不完整的文件"
+            ))
+        } else {
+            OpsError::Denied(io_message(&e, &what))
+        }
+    })
+}
+
+/// Whether writing `path` failed because another program holds it open without sharing
+/// (Windows: a PDF viewer showing it). Elsewhere an open file never stops a write.
+fn open_in_another_program(path: &Path, error: &std::io::Error) -> bool {
+    const SHARING_VIOLATION: i32 = 32;
+    const LOCK_VIOLATION: i32 = 33;
+    const ACCESS_DENIED: i32 = 5;
+    if !cfg!(windows) {
+        return false;
+    }
+    match error.raw_os_error() {
+        Some(SHARING_VIOLATION | LOCK_VIOLATION) => true,
+        // Replacing a file another program has open is "access denied"; opening it for
+        // writing tells that apart from a read-only file or folder.
+        Some(ACCESS_DENIED) if path.is_file() => matches!(
+            OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| e.raw_os_error()),
+            Err(Some(SHARING_VIOLATION | LOCK_VIOLATION))
+        ),
+        _ => false,
+    }
 }
 
 /// `what` failed because of `error`: what happened and what to do, in Chinese. Callers promise
@@ -188,6 +235,34 @@ mod tests {
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
+        let _ignored = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Windows only (run under Wine): a PDF viewer keeps the file open and shares reading only.
+    #[cfg(windows)]
+    #[test]
+    fn saving_over_a_pdf_a_viewer_holds_open_says_so_plainly() {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_SHARE_READ: u32 = 1;
+        let dir = std::env::temp_dir().join(format!("judgedesk-viewer-{}", std::process::id()));
+        let _ignored = std::fs::remove_dir_all(&dir);
+        let out = dir.join("公示.pdf");
+        save_file(&out, b"%PDF old").unwrap_or_else(|e| panic!("{e}"));
+        let viewer = OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(&out)
+            .unwrap_or_else(|e| panic!("{e}"));
+        match save_file(&out, b"%PDF new") {
+            Err(OpsError::Denied(message)) => assert!(
+                message.contains("文件正被其他程序打开") && message.contains("公示.pdf"),
+                "{message}"
+            ),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        drop(viewer);
+        assert_eq!(std::fs::read(&out).unwrap_or_default(), b"%PDF old");
+        save_file(&out, b"%PDF new").unwrap_or_else(|e| panic!("{e}"));
         let _ignored = std::fs::remove_dir_all(&dir);
     }
 

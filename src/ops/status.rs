@@ -136,7 +136,7 @@ pub fn set_status_of(
     status: Status,
     reason: Option<&str>,
 ) -> Result<Status> {
-    super::pack::ensure_master(conn)?;
+    super::master::ensure_master(conn)?;
     let tx = conn.unchecked_transaction()?;
     let contestant = crate::store::workflow::contestant(&tx, contestant_id)?
         .ok_or_else(|| OpsError::Denied("没有该选手".to_string()))?;

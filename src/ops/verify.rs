@@ -223,7 +223,7 @@ pub fn open_unchanged(path: &Path) -> Result<Connection> {
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Whatever a file's triggers and views say, they run no function with side effects here.
-    conn.execute_batch("PRAGMA trusted_schema = OFF")?;
+    crate::store::distrust_schema(&conn)?;
     ledger::install(&conn, KeySource::from_environment())?;
     Ok(conn)
 }

@@ -32,6 +32,10 @@ pub enum KeyError {
 pub fn default_dir() -> PathBuf {
     match std::env::var_os(KEY_DIR_ENV) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        // Windows: %LOCALAPPDATA%\judgedesk, this laptop's own (never roams with a profile).
+        _ if cfg!(windows) => directories::BaseDirs::new()
+            .map(|dirs| dirs.data_local_dir().join("judgedesk"))
+            .unwrap_or_else(|| PathBuf::from(".")),
         _ => directories::ProjectDirs::from("cn", "judgedesk", "judgedesk")
             .map(|dirs| dirs.data_local_dir().to_path_buf())
             .unwrap_or_else(|| PathBuf::from(".")),

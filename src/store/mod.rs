@@ -135,6 +135,12 @@ pub fn now_text() -> String {
         .to_string()
 }
 
+/// Makes a file's own triggers and views unable to call functions with side effects
+/// (`trusted_schema = OFF`): for files read as evidence (backups, a file being verified).
+pub fn distrust_schema(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("PRAGMA trusted_schema = OFF")
+}
+
 /// Folds the write-ahead log into the main file, so that a fresh open reads one file.
 pub fn checkpoint(conn: &Connection) -> Result<()> {
     let _frames: (i64, i64, i64) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {

@@ -14,6 +14,7 @@ pub mod grid;
 pub mod page_preview;
 pub mod print_view;
 pub mod registration_view;
+pub mod renderer;
 pub mod results_view;
 pub mod safety_view;
 pub mod scores_view;
@@ -29,44 +30,72 @@ use std::process::ExitCode;
 
 /// Opens the window on `db`, creating it from the built-in competition on first start. The
 /// window holds the database's writer lock for its life; a locked or damaged file is refused.
-pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
+/// `renderer` is `--renderer`'s value (else `JUDGEDESK_RENDERER`, else automatic: see
+/// [`renderer`]); a renderer that cannot start gives way to the next.
+pub fn run(db: &Path, renderer: Option<&str>) -> anyhow::Result<ExitCode> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(text::WINDOW_TITLE)
             .with_inner_size([1366.0, 768.0])
             .with_min_inner_size([1024.0, 600.0]),
-        renderer: eframe::Renderer::Wgpu,
         ..Default::default()
     };
+    let attempts = renderer::Choice::from_flag_or_env(renderer).attempts();
     let lock = match startup::prepare(db) {
         Ok(lock) => lock,
         Err(refusal) => {
             let db = db.to_path_buf();
-            eframe::run_native(
-                text::APP_NAME,
-                options,
-                Box::new(move |cc| {
-                    fonts::install_fonts(&cc.egui_ctx);
-                    Ok(Box::new(startup::RefusalApp::new(&db, refusal)))
-                }),
-            )
-            .map_err(|e| anyhow::anyhow!("窗口无法启动: {e}"))?;
+            let mut refusal = Some(refusal);
+            open_window(attempts, &options, |cc| {
+                fonts::install_fonts(&cc.egui_ctx);
+                let app: Box<dyn eframe::App> =
+                    Box::new(startup::RefusalApp::new(&db, refusal.take()?));
+                Some(app)
+            })?;
             return Ok(ExitCode::from(1));
         }
     };
     let conn = startup::open_database(db)?;
     let label = db.display().to_string();
-    eframe::run_native(
-        text::APP_NAME,
-        options,
-        Box::new(move |cc| {
-            fonts::install_fonts(&cc.egui_ctx);
-            let mut app = app::JudgeDeskApp::new(conn, label);
-            app.restore(cc.storage);
-            Ok(Box::new(app))
-        }),
-    )
-    .map_err(|e| anyhow::anyhow!("窗口无法启动: {e}"))?;
+    let mut conn = Some(conn);
+    open_window(attempts, &options, |cc| {
+        fonts::install_fonts(&cc.egui_ctx);
+        let mut app = app::JudgeDeskApp::new(conn.take()?, label.clone());
+        app.restore(cc.storage);
+        let app: Box<dyn eframe::App> = Box::new(app);
+        Some(app)
+    })?;
     drop(lock);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the window with the first of `attempts` that starts. `make` builds the app once a
+/// renderer is up; it gives None only if asked twice (a renderer failed after the app began),
+/// and then no further renderer is tried.
+fn open_window<'a>(
+    attempts: &[renderer::Attempt],
+    options: &eframe::NativeOptions,
+    mut make: impl FnMut(&eframe::CreationContext<'_>) -> Option<Box<dyn eframe::App + 'a>>,
+) -> anyhow::Result<()> {
+    let mut failures = Vec::new();
+    for attempt in attempts {
+        let mut started = false;
+        let result = eframe::run_native(
+            text::APP_NAME,
+            attempt.options(options),
+            Box::new(|cc| {
+                started = true;
+                make(cc).ok_or_else(|| text::WINDOW_ALREADY_STARTED.into())
+            }),
+        );
+        match result {
+            Ok(()) => return Ok(()),
+            Err(error) if !started => {
+                eprintln!("{attempt}: {error}");
+                failures.push(format!("{attempt}: {error}"));
+            }
+            Err(error) => anyhow::bail!("{}（{attempt}）: {error}", text::WINDOW_FAILED),
+        }
+    }
+    anyhow::bail!("{}: {}", text::WINDOW_FAILED, failures.join("；"))
 }

@@ -781,3 +781,7 @@ pub fn missing_line(ws: u32, criterion: &str, judge: Option<&str>) -> String {
         None => format!("工位 {ws} {criterion} · 客观项须两位裁判录入"),
     }
 }
+/// The window could not start with any renderer (the renderers tried follow).
+pub const WINDOW_FAILED: &str = "窗口无法启动（已依次试过各种绘制方式；可用 --renderer glow 或 --renderer wgpu 指定，见使用说明）";
+/// A renderer failed after the window had begun: no second window is started.
+pub const WINDOW_ALREADY_STARTED: &str = "窗口已启动过一次";
