@@ -379,7 +379,10 @@ fn the_window_opens_a_pack_for_its_judges_and_its_chief_judge() {
     h.key_press(egui::Key::Enter);
     support::settle(&mut h);
     let said = support::status(&h);
-    assert!(said.contains("已保存：工位 1 DS01 = 0.5"), "{said}");
+    assert!(
+        said.contains("已保存：工位 1 市场与竞品分析 = 0.5"),
+        "{said}"
+    );
     drop(h);
 
     let mut h = support::harness(JudgeDeskApp::new(open(), label));
