@@ -51,8 +51,8 @@ status_is() { # status_is EXPECTED: the last command's exit status
     [ "$status" = "$1" ] || { echo "      exit $status, expected $1:"; sed 's/^/      /' "$work/out" "$work/err" | head -20; return 1; }
 }
 
-pages() { # the page objects of a PDF
-    python3 -c 'import re,sys; print(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", open(sys.argv[1],"rb").read())))' "$1"
+pages() { # a PDF's page count, as poppler reads it (pages sit in compressed object streams)
+    pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'
 }
 
 same_file() { cmp -s "$1" "$2" || { echo "      $1 and $2 differ"; diff <(head -c 2000 "$1") <(head -c 2000 "$2") | head -10; return 1; }; }
