@@ -8,8 +8,9 @@
 //!   Recorded in one run of both writers before the hand-written writer was deleted, on the
 //!   2-core machine while other builds kept it loaded (load average 8): printpdf 315 ms
 //!   (271–355 ms), 852 bytes a page; the hand-written writer 140 ms (129–150 ms), 797 bytes a
-//!   page (the issue records 36 ms for it on an idle machine). Compare new figures with
-//!   [`RECORDED`].
+//!   page (the issue records 36 ms for it on an idle machine). On the idle machine after the
+//!   old writer was deleted: printpdf 93.4 ms (89.1–98.0 ms), 852 bytes a page. Compare new
+//!   figures with [`RECORDED`].
 //! * `certificates_reprint_1000_end_to_end`: the same through `ops`: results of a database of
 //!   1672 contestants, the register, and the file written (every certificate a reprint).
 
@@ -106,8 +107,8 @@ fn print_batch(batch: &[Certificate]) -> Vec<u8> {
 }
 
 /// The figures recorded before the hand-written writer was deleted (see the header).
-const RECORDED: &str = "printpdf 315 ms, 852 bytes a page; hand-written writer 140 ms, \
-    797 bytes a page (one run, load average 8)";
+const RECORDED: &str = "printpdf 93 ms, 852 bytes a page (idle machine); in one run under load \
+    (load average 8): printpdf 315 ms, hand-written writer 140 ms, 797 bytes a page";
 
 fn pure(c: &mut Criterion) {
     let batch = batch();
