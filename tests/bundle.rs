@@ -28,14 +28,7 @@ impl Laptop {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        support::bin()
-            .env("JUDGEDESK_KEY_DIR", &self.keys)
-            .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("run: {e}"))
+        support::laptop(&self.keys, &self.db, args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -45,10 +38,7 @@ impl Laptop {
     }
 
     fn public_key(&self) -> String {
-        self.ok(&["device", "show"])
-            .lines()
-            .find_map(|l| l.strip_prefix("公钥: ").map(str::to_string))
-            .unwrap_or_else(|| panic!("no key shown"))
+        support::shown_public_key(&self.ok(&["device", "show"]))
     }
 
     fn score(&self, workstation: u32, criterion: &str, value: &str) {

@@ -9,10 +9,7 @@ mod support;
 
 use std::io::{Cursor, Write};
 use std::path::Path;
-use std::process::Command;
 use support::Dir;
-
-const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
 
 /// A workbook of one sheet: `shared` as its only shared string, `cells` cells referring to it
 /// (100 a row), and `merges` merged regions all covering A1.
@@ -113,7 +110,7 @@ fn import(dir: &Dir, name: &str, bytes: &[u8]) -> (i32, String) {
     std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("write: {e}"));
     let db = dir.path("desk.sqlite");
     if !db.exists() {
-        let out = Command::new(BIN)
+        let out = support::bin()
             .env("JUDGEDESK_KEY_DIR", dir.path("keys"))
             .arg("--db")
             .arg(&db)
@@ -122,7 +119,7 @@ fn import(dir: &Dir, name: &str, bytes: &[u8]) -> (i32, String) {
             .unwrap_or_else(|e| panic!("run: {e}"));
         assert!(out.status.success());
     }
-    let out = Command::new(BIN)
+    let out = support::bin()
         .env("JUDGEDESK_KEY_DIR", dir.path("keys"))
         .arg("--db")
         .arg(&db)

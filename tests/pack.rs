@@ -9,19 +9,10 @@ use support::Dir;
 use egui_kittest::kittest::Queryable;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
+use std::process::Output;
 
 fn run(keys: &Path, db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .env("JUDGEDESK_KEY_DIR", keys)
-        .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run: {e}"))
+    support::laptop(keys, db, args)
 }
 
 fn text(output: &Output) -> String {
@@ -49,10 +40,7 @@ fn venue(dir: &Dir) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
     let master = dir.path("a/judgedesk.sqlite");
     ok(&master_keys, &master, &["demo"]);
     let no_db = dir.path("b/none.sqlite");
-    let key = ok(&laptop_keys, &no_db, &["device", "show"])
-        .lines()
-        .find_map(|l| l.strip_prefix("公钥: ").map(str::to_string))
-        .unwrap_or_else(|| panic!("no key"));
+    let key = support::shown_public_key(&ok(&laptop_keys, &no_db, &["device", "show"]));
     ok(
         &master_keys,
         &master,

@@ -130,14 +130,7 @@ struct Laptop {
 
 impl Laptop {
     fn ok(&self, args: &[&str]) -> String {
-        let out = support::bin()
-            .env("JUDGEDESK_KEY_DIR", &self.keys)
-            .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("run: {e}"));
+        let out = support::laptop(&self.keys, &self.db, args);
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -192,11 +185,7 @@ fn the_chief_judge_registers_a_laptop_merges_its_bundle_and_decides_the_conflict
         db: dir.path("b/judgedesk.sqlite"),
     };
     laptop.ok(&["restore", &copy.display().to_string()]);
-    let key = laptop
-        .ok(&["device", "show"])
-        .lines()
-        .find_map(|l| l.strip_prefix("公钥: ").map(str::to_string))
-        .unwrap_or_else(|| panic!("no key"));
+    let key = support::shown_public_key(&laptop.ok(&["device", "show"]));
     laptop.score(1, "1.5");
     laptop.score(2, "2");
     let bundle = dir.path("stick/b.jdbundle");

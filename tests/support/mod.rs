@@ -59,6 +59,26 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// The binary as one laptop: `keys` is its key folder, and a command that acts as a person gets the
+/// demo accounts' PIN from the environment, as a script would give it.
+pub fn laptop(keys: &Path, db: &Path, args: &[&str]) -> std::process::Output {
+    bin()
+        .env(judgedesk::store::device_key::KEY_DIR_ENV, keys)
+        .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"))
+}
+
+/// The public key that `device show` printed.
+pub fn shown_public_key(text: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix("公钥: ").map(str::to_string))
+        .unwrap_or_else(|| panic!("no public key in: {text}"))
+}
+
 /// A fresh folder under the temporary directory, removed when dropped.
 pub struct Dir(pub PathBuf);
 
