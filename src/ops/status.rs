@@ -20,6 +20,49 @@ pub struct StatusConsequences {
     pub lines: Vec<String>,
 }
 
+/// Which statuses a role may set at all: the coordinator any; the chief judge only 取消资格 (and
+/// then only in their own pool, checked by [`ensure_may_change_status`]).
+pub fn role_may_set(role: Role, status: Status) -> bool {
+    match role {
+        Role::Coordinator => true,
+        Role::Chief => status == Status::Disqualified,
+        Role::Judge | Role::Supervisor => false,
+    }
+}
+
+/// The statuses `actor` may choose for a contestant, each with what it would do (or why that
+/// cannot be worked out), and the contestant's current status: what the status dialog offers.
+#[derive(Clone, Debug)]
+pub struct StatusOptions {
+    pub current: Status,
+    pub options: Vec<(Status, std::result::Result<Vec<String>, String>)>,
+}
+
+/// The options of the status dialog, nothing saved.
+pub fn status_options(
+    conn: &Connection,
+    actor: &Actor,
+    contestant_id: i64,
+) -> Result<StatusOptions> {
+    let contestant = crate::store::workflow::contestant(conn, contestant_id)?
+        .ok_or_else(|| OpsError::Denied("没有该选手".to_string()))?;
+    let options = Status::ALL
+        .iter()
+        .copied()
+        .filter(|&status| role_may_set(actor.role, status))
+        .map(|status| {
+            let consequences = status_consequences(conn, contestant_id, status)
+                .map(|c| c.lines)
+                .map_err(OpsError::into_text);
+            (status, consequences)
+        })
+        .collect();
+    Ok(StatusOptions {
+        current: contestant.status,
+        options,
+    })
+}
+
 /// Who may change a status: the coordinator any; the chief judge 取消资格 in their own pool.
 fn ensure_may_change_status(
     conn: &Connection,
@@ -27,17 +70,15 @@ fn ensure_may_change_status(
     pool: &PoolInfo,
     status: Status,
 ) -> Result<()> {
+    if !role_may_set(actor.role, status) {
+        return Err(OpsError::Denied(match actor.role {
+            Role::Chief => "裁判长只能将本赛项组别的选手取消资格；缺考、弃赛由赛务办理".into(),
+            _ => "只有赛务（或裁判长取消资格）可以更改选手状态".into(),
+        }));
+    }
     match actor.role {
-        Role::Coordinator => Ok(()),
-        Role::Chief if status == Status::Disqualified => {
-            super::workflow::ensure_assigned(conn, actor, pool).map(|_| ())
-        }
-        Role::Chief => Err(OpsError::Denied(
-            "裁判长只能将本赛项组别的选手取消资格；缺考、弃赛由赛务办理".into(),
-        )),
-        _ => Err(OpsError::Denied(
-            "只有赛务（或裁判长取消资格）可以更改选手状态".into(),
-        )),
+        Role::Chief => super::workflow::ensure_assigned(conn, actor, pool).map(|_| ()),
+        _ => Ok(()),
     }
 }
 

@@ -770,6 +770,21 @@ impl JudgeDeskApp {
         self.session.as_ref().map(|s| s.actor.clone())
     }
 
+    /// Opens the status dialog with the choices `ops::status::status_options` offers this person.
+    fn open_status(&mut self, contestant: i64, who: String) {
+        let (Some(conn), Some(actor)) = (self.conn.as_ref(), self.actor()) else {
+            return;
+        };
+        match ops::status::status_options(conn, &actor, contestant) {
+            Ok(options) => {
+                self.screens.status = Some(super::status_dialog::StatusDialog::new(
+                    contestant, who, options,
+                ))
+            }
+            Err(e) => self.status = Some((e.into_text(), true)),
+        }
+    }
+
     /// Runs a quick action on the connection, shows its outcome, then reloads on the worker.
     fn quick(&mut self, run: impl FnOnce(&Connection, &Actor) -> ops::Result<String>) {
         let (Some(conn), Some(actor)) = (self.conn.as_ref(), self.actor()) else {
@@ -951,41 +966,7 @@ impl JudgeDeskApp {
                 Ok(format!("申诉 #{appeal} 已处理"))
             }),
             Action::Ask(question) => self.screens.question = Some(*question),
-            Action::OpenStatus { contestant, who } => {
-                let (Some(conn), Some(actor)) = (self.conn.as_ref(), self.actor()) else {
-                    return;
-                };
-                let mut current = Status::Normal;
-                let choices = Status::ALL
-                    .iter()
-                    .filter(|s| actor.role != Role::Chief || **s == Status::Disqualified)
-                    .map(|&status| {
-                        let consequences =
-                            ops::status::status_consequences(conn, contestant, status)
-                                .map(|c| {
-                                    current = c.from;
-                                    c.lines
-                                })
-                                .map_err(OpsError::into_text);
-                        super::status_dialog::StatusChoice {
-                            status,
-                            consequences,
-                        }
-                    })
-                    .collect::<Vec<_>>();
-                let chosen = choices
-                    .iter()
-                    .position(|c| c.status != current)
-                    .unwrap_or(0);
-                self.screens.status = Some(super::status_dialog::StatusDialog {
-                    contestant,
-                    who,
-                    current,
-                    choices,
-                    chosen,
-                    reason: String::new(),
-                });
-            }
+            Action::OpenStatus { contestant, who } => self.open_status(contestant, who),
             Action::SetStatus {
                 contestant,
                 status,

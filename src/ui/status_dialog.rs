@@ -1,7 +1,7 @@
 //! Changing a contestant's status after the draw (缺考, 弃赛, 取消资格): the coordinator any, the
 //! chief judge 取消资格 in their own pool. The dialog shows what the rules make of the change before
 //! it is saved — who is no longer ranked, how the participant count and quotas move — as
-//! `ops::status::status_consequences` computed it, and takes a reason (audited with the change).
+//! `ops::status::status_options` offers it, and takes a reason (audited with the change).
 
 use super::app::Action;
 use super::text;
@@ -27,6 +27,30 @@ pub struct StatusDialog {
 }
 
 impl StatusDialog {
+    /// The dialog for `who`, first offering a status other than the current one.
+    pub fn new(contestant: i64, who: String, options: crate::ops::status::StatusOptions) -> Self {
+        let choices: Vec<StatusChoice> = options
+            .options
+            .into_iter()
+            .map(|(status, consequences)| StatusChoice {
+                status,
+                consequences,
+            })
+            .collect();
+        let chosen = choices
+            .iter()
+            .position(|c| c.status != options.current)
+            .unwrap_or(0);
+        StatusDialog {
+            contestant,
+            who,
+            current: options.current,
+            choices,
+            chosen,
+            reason: String::new(),
+        }
+    }
+
     /// Draws the dialog; false once it is closed (saved or cancelled).
     pub fn ui(&mut self, ctx: &egui::Context, busy: bool, actions: &mut Vec<Action>) -> bool {
         let mut keep = true;
