@@ -91,6 +91,20 @@ pub fn measurement_agreed(entries: &[(i64, Hundredths)]) -> Option<Hundredths> {
     (entries.len() >= 2 && entries.iter().all(|(_, v)| v == first)).then_some(*first)
 }
 
+/// The agreed value that closes a cell to `judge`: a measurement cell two judges agree on, for a
+/// judge with no entry of their own in it. The window greys the cell out by it; `enter_score`
+/// refuses by it.
+pub fn closed_to_judge(
+    kind: crate::core::model::Kind,
+    judge: i64,
+    entries: &[(i64, Hundredths)],
+) -> Option<Hundredths> {
+    if kind != crate::core::model::Kind::Measurement || entries.iter().any(|(j, _)| *j == judge) {
+        return None;
+    }
+    measurement_agreed(entries)
+}
+
 /// Records one practical score durably (the transaction has committed when this returns Ok).
 pub fn enter_score(
     conn: &Connection,
@@ -142,9 +156,9 @@ pub(crate) fn enter_score_in(
         })?;
     check_practical_value(&criterion, input.value)?;
     let previous = scores::current(conn, contestant.id, criterion_id, judge.id)?.map(|(_, v)| v);
-    if criterion.kind == crate::core::model::Kind::Measurement && previous.is_none() {
-        let others = scores::cell_values(conn, contestant.id, criterion_id)?;
-        if let Some(agreed) = measurement_agreed(&others) {
+    if criterion.kind == crate::core::model::Kind::Measurement {
+        let entries = scores::cell_values(conn, contestant.id, criterion_id)?;
+        if let Some(agreed) = closed_to_judge(criterion.kind, judge.id, &entries) {
             return Err(OpsError::Denied(format!(
                 "{} 的{}（客观项）已由两位裁判录入一致的数值 {}，不能再由第三位裁判录入",
                 workstation_label(&contestant),

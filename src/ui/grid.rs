@@ -91,10 +91,12 @@ impl GridModel {
                         let entries = &sheet.cells[index * width + k];
                         let own = entries.iter().find(|(j, _)| *j == judge).map(|e| e.1);
                         let others = entries.iter().filter(|(j, _)| *j != judge).count();
-                        let measurement = sheet.criteria[k].kind == Kind::Measurement;
-                        let closed = measurement
-                            && own.is_none()
-                            && crate::ops::scoring::measurement_agreed(entries).is_some();
+                        let closed = crate::ops::scoring::closed_to_judge(
+                            sheet.criteria[k].kind,
+                            judge,
+                            entries,
+                        )
+                        .is_some();
                         let rescore = rescores
                             .iter()
                             .find(|r| {
