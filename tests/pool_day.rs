@@ -139,33 +139,6 @@ fn the_draw_then_a_late_registration_is_refused_and_statuses_change_with_a_reaso
     ));
 }
 
-/// A measurement cell of DS-ZG two judges agree on, and a third judge of the pool:
-/// `(workstation, criterion code, value, third judge)`.
-fn agreed_measurement_cell(db: &Path) -> (u32, String, String, String) {
-    let conn = support::open(db);
-    conn.query_row(
-        "SELECT ct.workstation, cr.code, printf('%.2f', min(s.value) / 100.0),
-                (SELECT a.name FROM account a JOIN account_pool ap ON ap.account_id = a.id
-                 WHERE ap.pool_id = p.id AND a.role = 'judge'
-                   AND a.id NOT IN (SELECT judge_id FROM current_score
-                                    WHERE contestant_id = s.contestant_id
-                                      AND criterion_id = s.criterion_id)
-                 ORDER BY a.name LIMIT 1)
-         FROM current_score s
-         JOIN criterion cr ON cr.id = s.criterion_id
-         JOIN pool p ON p.id = cr.pool_id
-         JOIN contestant ct ON ct.id = s.contestant_id
-         WHERE p.event = 'DS' AND p.grp = 'ZG' AND cr.kind = 'measurement'
-           AND ct.status = 'normal'
-         GROUP BY s.contestant_id, s.criterion_id
-         HAVING count(*) = 2 AND min(s.value) = max(s.value)
-         LIMIT 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )
-    .unwrap_or_else(|e| panic!("an agreed measurement cell in the demo: {e}"))
-}
-
 #[test]
 fn the_pool_day_runs_headless_by_the_people_the_window_requires() {
     let dir = Dir::new("day-demo");
@@ -173,7 +146,13 @@ fn the_pool_day_runs_headless_by_the_people_the_window_requires() {
     ok(run(&db, "", &["demo"]));
 
     // A third judge cannot enter a measurement cell two judges agree on.
-    let (workstation, criterion, value, third) = agreed_measurement_cell(&db);
+    let support::AgreedCell {
+        workstation,
+        criterion,
+        value,
+        third_judge: third,
+        ..
+    } = support::agreed_measurement_cell(&support::open(&db));
     let ws = workstation.to_string();
     let closed = refused(run(
         &db,

@@ -234,28 +234,12 @@ fn a_measurement_cell_two_judges_agree_on_is_closed_to_a_third_in_the_window() {
     let path = demo_db(&dir);
     let conn = open(&path);
     // A DS-ZG measurement cell two judges agree on, and a judge of the pool who has not entered it.
-    let (contestant, code, outsider): (i64, String, String) = conn
-        .query_row(
-            "SELECT s.contestant_id, cr.code,
-                    (SELECT a.name FROM account a JOIN account_pool ap ON ap.account_id = a.id
-                     WHERE ap.pool_id = p.id AND a.role = 'judge'
-                       AND a.id NOT IN (SELECT judge_id FROM current_score
-                                        WHERE contestant_id = s.contestant_id
-                                          AND criterion_id = s.criterion_id)
-                     ORDER BY a.name LIMIT 1)
-             FROM current_score s
-             JOIN criterion cr ON cr.id = s.criterion_id
-             JOIN pool p ON p.id = cr.pool_id
-             JOIN contestant ct ON ct.id = s.contestant_id
-             WHERE p.event = 'DS' AND p.grp = 'ZG' AND cr.kind = 'measurement'
-               AND ct.status = 'normal'
-             GROUP BY s.contestant_id, s.criterion_id
-             HAVING count(*) = 2 AND min(s.value) = max(s.value)
-             LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap_or_else(|e| panic!("an agreed measurement cell in the demo: {e}"));
+    let support::AgreedCell {
+        contestant,
+        criterion: code,
+        third_judge: outsider,
+        ..
+    } = support::agreed_measurement_cell(&conn);
     let h: Window = harness(JudgeDeskApp::signed_in(
         open(&path),
         path.display().to_string(),

@@ -79,6 +79,49 @@ pub fn shown_public_key(text: &str) -> String {
         .unwrap_or_else(|| panic!("no public key in: {text}"))
 }
 
+/// A DS-ZG measurement cell of the demo that two judges agree on, and a judge of the pool who has
+/// not entered it.
+pub struct AgreedCell {
+    pub contestant: i64,
+    pub workstation: u32,
+    pub criterion: String,
+    /// The agreed value, `12.50`.
+    pub value: String,
+    pub third_judge: String,
+}
+
+pub fn agreed_measurement_cell(conn: &Connection) -> AgreedCell {
+    conn.query_row(
+        "SELECT s.contestant_id, ct.workstation, cr.code, printf('%.2f', min(s.value) / 100.0),
+                (SELECT a.name FROM account a JOIN account_pool ap ON ap.account_id = a.id
+                 WHERE ap.pool_id = p.id AND a.role = 'judge'
+                   AND a.id NOT IN (SELECT judge_id FROM current_score
+                                    WHERE contestant_id = s.contestant_id
+                                      AND criterion_id = s.criterion_id)
+                 ORDER BY a.name LIMIT 1)
+         FROM current_score s
+         JOIN criterion cr ON cr.id = s.criterion_id
+         JOIN pool p ON p.id = cr.pool_id
+         JOIN contestant ct ON ct.id = s.contestant_id
+         WHERE p.event = 'DS' AND p.grp = 'ZG' AND cr.kind = 'measurement'
+           AND ct.status = 'normal'
+         GROUP BY s.contestant_id, s.criterion_id
+         HAVING count(*) = 2 AND min(s.value) = max(s.value)
+         LIMIT 1",
+        [],
+        |r| {
+            Ok(AgreedCell {
+                contestant: r.get(0)?,
+                workstation: r.get(1)?,
+                criterion: r.get(2)?,
+                value: r.get(3)?,
+                third_judge: r.get(4)?,
+            })
+        },
+    )
+    .unwrap_or_else(|e| panic!("an agreed measurement cell in the demo: {e}"))
+}
+
 /// A fresh folder under the temporary directory, removed when dropped.
 pub struct Dir(pub PathBuf);
 
