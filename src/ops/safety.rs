@@ -166,39 +166,33 @@ pub fn save_file(out: &Path, bytes: &[u8]) -> Result<()> {
         })?;
     }
     crate::io::write_file_atomically(out, bytes).map_err(|e| {
-        let what = format!("无法写入 {}", out.display());
-        if open_in_another_program(out, &e) {
-            OpsError::Denied(format!(
-                "{what}：文件正被其他程序打开（例如仍在 PDF 阅读器中显示）。请关闭该文件后重试，或换一个文件名保存；未留下不完整的文件"
-            ))
-        } else {
-            OpsError::Denied(io_message(&e, &what))
-        }
+        // Replacing a file another program has open is "access denied" on Windows; opening it
+        // for writing tells that apart from a read-only file or folder.
+        let e = match e.raw_os_error() {
+            Some(ACCESS_DENIED) if cfg!(windows) && out.is_file() => {
+                match OpenOptions::new().append(true).open(out) {
+                    Err(held) if held_by_another_program(&held) => held,
+                    _ => e,
+                }
+            }
+            _ => e,
+        };
+        OpsError::Denied(io_message(&e, &format!("无法写入 {}", out.display())))
     })
 }
 
-/// Whether writing `path` failed because another program holds it open without sharing
+const SHARING_VIOLATION: i32 = 32;
+const LOCK_VIOLATION: i32 = 33;
+const ACCESS_DENIED: i32 = 5;
+
+/// Whether a file operation failed because another program holds the file open without sharing
 /// (Windows: a PDF viewer showing it). Elsewhere an open file never stops a write.
-fn open_in_another_program(path: &Path, error: &std::io::Error) -> bool {
-    const SHARING_VIOLATION: i32 = 32;
-    const LOCK_VIOLATION: i32 = 33;
-    const ACCESS_DENIED: i32 = 5;
-    if !cfg!(windows) {
-        return false;
-    }
-    match error.raw_os_error() {
-        Some(SHARING_VIOLATION | LOCK_VIOLATION) => true,
-        // Replacing a file another program has open is "access denied"; opening it for
-        // writing tells that apart from a read-only file or folder.
-        Some(ACCESS_DENIED) if path.is_file() => matches!(
-            OpenOptions::new()
-                .append(true)
-                .open(path)
-                .map_err(|e| e.raw_os_error()),
-            Err(Some(SHARING_VIOLATION | LOCK_VIOLATION))
-        ),
-        _ => false,
-    }
+fn held_by_another_program(error: &std::io::Error) -> bool {
+    cfg!(windows)
+        && matches!(
+            error.raw_os_error(),
+            Some(SHARING_VIOLATION | LOCK_VIOLATION)
+        )
 }
 
 /// `what` failed because of `error`: what happened and what to do, in Chinese. Callers promise
@@ -206,6 +200,9 @@ fn open_in_another_program(path: &Path, error: &std::io::Error) -> bool {
 pub fn io_message(error: &std::io::Error, what: &str) -> String {
     use std::io::ErrorKind::*;
     let advice = match error.kind() {
+        _ if held_by_another_program(error) => {
+            "文件正被其他程序打开（例如仍在 PDF 阅读器中显示）。请关闭该文件后重试，或换一个文件名保存"
+        }
         StorageFull | QuotaExceeded => "磁盘或 U 盘空间已满。请腾出空间或换一个 U 盘后重试",
         ReadOnlyFilesystem => "目标位置只读（U 盘写保护或只读介质）。请换一个可写的位置后重试",
         PermissionDenied => "没有写入该位置的权限。请换一个位置或请管理员开通权限后重试",
