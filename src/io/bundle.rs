@@ -204,11 +204,7 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle, BundleError> {
 /// the same folder, flushed (`sync_all`), read back and compared, renamed, and the folder flushed.
 /// When this returns Ok the stick may be removed.
 pub fn write_verified(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "bundle".into());
-    let temp = path.with_file_name(format!(".{file_name}.{}.partial", std::process::id()));
+    let temp = super::temp_beside(path, "partial");
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(bytes)?;
@@ -218,7 +214,7 @@ pub fn write_verified(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             return Err(std::io::Error::other("写入后读回的内容不一致"));
         }
         std::fs::rename(&temp, path)?;
-        sync_folder(path)
+        super::sync_folder(path)
     })();
     if result.is_err() && temp.exists() {
         // Best effort: the original error is what the person needs to see; a leftover
@@ -235,22 +231,6 @@ pub fn write_verified(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         }
     }
     result
-}
-
-/// Flushes the folder entry of a renamed file (Unix; elsewhere the rename is already durable
-/// enough once the file itself was flushed).
-pub fn sync_folder(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        let folder = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::File::open(folder)?.sync_all()?;
-    }
-    #[cfg(not(unix))]
-    let _unused = path;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -76,17 +76,13 @@ pub fn backup_to(conn: &Connection, out: &Path) -> Result<BackupInfo> {
     {
         return Err(OpsError::Denied("备份文件不能是数据库本身".into()));
     }
-    let file_name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "backup.sqlite".into());
-    let temp = out.with_file_name(format!(".{file_name}.{}.partial", std::process::id()));
+    let temp = crate::io::temp_beside(out, "partial");
     let result = copy_into_file(conn, &temp)
         .and_then(|()| check_copy(conn, &temp))
         .and_then(|mut info| {
             std::fs::rename(&temp, out)
                 .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
-            crate::io::bundle::sync_folder(out)
+            crate::io::sync_folder(out)
                 .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
             info.path = out.to_path_buf();
             Ok(info)
@@ -134,12 +130,7 @@ fn copy_into_file(conn: &Connection, path: &Path) -> Result<()> {
     target
         .close()
         .map_err(|(_, e)| sql_failure("备份失败", &e))?;
-    // Opened for writing: Windows flushes a file only through a handle that may write.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
+    crate::io::flush_file(path).map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
     Ok(())
 }
 

@@ -73,11 +73,7 @@ pub fn write_pack(conn: &Connection, actor: &Actor, device: &str, out: &Path) ->
             ))
         })?;
     }
-    let file_name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "pack.sqlite".into());
-    let temp = out.with_file_name(format!(".{file_name}.{}.partial", std::process::id()));
+    let temp = crate::io::temp_beside(out, "partial");
     remove_partial(&temp);
     let written = (|| -> Result<pack::PackCounts> {
         let pack_conn = store::open(&temp)?;
@@ -97,9 +93,9 @@ pub fn write_pack(conn: &Connection, actor: &Actor, device: &str, out: &Path) ->
             return Err(e);
         }
     };
-    let placed = std::fs::File::open(&temp)
-        .and_then(|f| f.sync_all())
-        .and_then(|()| std::fs::rename(&temp, out));
+    let placed = crate::io::flush_file(&temp)
+        .and_then(|()| std::fs::rename(&temp, out))
+        .and_then(|()| crate::io::sync_folder(out));
     if let Err(e) = placed {
         remove_partial(&temp);
         return Err(OpsError::Denied(io_message(
