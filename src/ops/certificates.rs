@@ -261,28 +261,18 @@ fn create_key_file(path: &Path) -> Result<SigningKey> {
 
 /// Writes `key` to a new file at `path` (never over an existing one), readable by its owner only.
 fn write_key_file(path: &Path, key: &SigningKey) -> Result<()> {
-    use std::io::Write;
-    let seed = key.to_bytes();
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
     let denied = |e: std::io::Error| {
         OpsError::Denied(format!("无法创建证书签名密钥 {}：{e}", path.display()))
     };
-    let mut file = options.open(path).map_err(denied)?;
-    writeln!(
-        file,
-        "{KEY_HEADER}\n{}\npublic {}",
-        hex(&seed),
+    let contents = format!(
+        "{KEY_HEADER}\n{}\npublic {}\n",
+        hex(&key.to_bytes()),
         hex(key.verifying_key().as_bytes())
-    )
-    .map_err(denied)?;
-    file.sync_all().map_err(denied)?;
-    Ok(())
+    );
+    match crate::store::device_key::create_secret_file(path, &contents).map_err(denied)? {
+        true => Ok(()),
+        false => Err(denied(std::io::ErrorKind::AlreadyExists.into())),
+    }
 }
 
 /// The competition's signing key: read from `path`, or created there (and its public key

@@ -75,19 +75,40 @@ fn create(dir: &Path, path: &Path) -> Result<SigningKey, KeyError> {
     rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut seed)
         .map_err(|e| create_error(std::io::Error::other(e.to_string())))?;
     let key = SigningKey::from_bytes(&seed);
+    match create_secret_file(
+        path,
+        &format!("{HEADER} {}\n", crate::core::chain::to_hex(&seed)),
+    )
+    .map_err(create_error)?
+    {
+        true => Ok(key),
+        false => load_existing(path),
+    }
+}
+
+/// Creates a secret file (mode 0600 on Unix) with `contents`, whole or not at all, and never over
+/// a file that is already there: written under a temporary name of its own, flushed, then hard
+/// linked into place, so a file another thread or process created meanwhile wins. Returns false
+/// when `path` already existed. The folder must exist.
+pub fn create_secret_file(path: &Path, contents: &str) -> std::io::Result<bool> {
     // One temporary name per call: threads of one process and other processes never share it.
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temp = dir.join(format!(".{FILE_NAME}.{}.{call}.tmp", std::process::id()));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.{call}.tmp", std::process::id()));
     let written = (|| {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&temp)?;
-        writeln!(file, "{HEADER} {}", crate::core::chain::to_hex(&seed))?;
+        file.write_all(contents.as_bytes())?;
         file.sync_all()?;
-        // A hard link never replaces a key another process created meanwhile.
+        drop(file);
+        // A hard link never replaces a file another process created meanwhile.
         match std::fs::hard_link(&temp, path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
@@ -95,15 +116,10 @@ fn create(dir: &Path, path: &Path) -> Result<SigningKey, KeyError> {
             Err(e) => Err(e),
         }
     })();
-    if temp.exists()
-        && let Err(e) = std::fs::remove_file(&temp)
-    {
-        return Err(create_error(e));
+    if temp.exists() {
+        std::fs::remove_file(&temp)?;
     }
-    match written.map_err(create_error)? {
-        true => Ok(key),
-        false => load_existing(path),
-    }
+    written
 }
 
 fn load_existing(path: &Path) -> Result<SigningKey, KeyError> {
