@@ -114,6 +114,10 @@ keyA=$(sed -n 's/^公钥: //p' "$work/out" | tr -d '\r')
 check "two key folders, two laptop keys" test -n "$keyB" -a "$keyA" != "$keyB"
 win "$keysA" --db "$(winpath "$A")" device trust "$keyB" --name "3号评分机" --pool DS-ZG
 check "device trust" status_is 0
+win "$keysA" --db "$(winpath "$A")" pack --device "3号评分机" --out "$(winpath "$work/U盘/3号评分机.sqlite")"
+check "pack for the judging laptop onto the stick" status_is 0
+win "$keysB" --db "$(winpath "$work/U盘/3号评分机.sqlite")" verify
+check "the pack verifies" status_is 0
 win "$keysA" --db "$(winpath "$A")" backup --out "$(winpath "$work/copy.sqlite")"
 check "backup for the judging laptop" status_is 0
 mkdir -p "$(dirname "$B")" "$work/U盘"
