@@ -291,6 +291,14 @@ pub enum SchemeError {
     BadMaximum(String),
 }
 
+/// A criterion's name by its code, for people (the code itself when no criterion has it).
+pub fn criterion_name(criteria: &[Criterion], code: &str) -> String {
+    criteria
+        .iter()
+        .find(|c| c.code == code)
+        .map_or_else(|| code.to_string(), |c| c.name.clone())
+}
+
 /// Checks the structural rules of §4 for one pool's criteria; returns every problem.
 pub fn check_scheme(criteria: &[Criterion]) -> Vec<SchemeError> {
     let mut problems = Vec::new();
@@ -432,6 +440,15 @@ mod tests {
             dimension,
             kind: Kind::Judgement,
         }
+    }
+
+    #[test]
+    fn a_criterion_is_named_by_its_name_and_an_unknown_code_by_itself() {
+        let mut qm = criterion("QM01", 1000, Stage::Process, Dimension::Ability);
+        qm.name = "选题策划".into();
+        let criteria = [qm];
+        assert_eq!(criterion_name(&criteria, "QM01"), "选题策划");
+        assert_eq!(criterion_name(&criteria, "QM09"), "QM09");
     }
 
     #[test]

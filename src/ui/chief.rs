@@ -91,13 +91,7 @@ impl ChiefScreen {
                 .map(|(_, n)| n.clone())
                 .unwrap_or_default()
         };
-        let criterion_name = |code: &str| {
-            sheet
-                .criteria
-                .iter()
-                .find(|c| c.code == code)
-                .map_or_else(|| code.to_string(), |c| c.name.clone())
-        };
+        let criterion_name = |code: &str| crate::core::model::criterion_name(&sheet.criteria, code);
         self.rescore_lines = workflow::open_rescores(sheet, &flow.resolutions)
             .iter()
             .map(|r| {
@@ -182,12 +176,7 @@ impl ChiefScreen {
                 contestant: f.contestant,
                 workstation: ws(f.contestant).map(|w| w.to_string()).unwrap_or_default(),
                 criterion: f.criterion.clone(),
-                criterion_name: sheet
-                    .criteria
-                    .iter()
-                    .find(|c| c.code == f.criterion)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default(),
+                criterion_name: crate::core::model::criterion_name(&sheet.criteria, &f.criterion),
                 conflict: false,
                 values: entries
                     .iter()

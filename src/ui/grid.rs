@@ -259,11 +259,7 @@ impl GridScreen {
     /// The save committed.
     /// A criterion's name by its code (the code itself when unknown), for messages.
     pub fn criterion_name(&self, code: &str) -> String {
-        self.model
-            .criteria
-            .iter()
-            .find(|c| c.code == code)
-            .map_or_else(|| code.to_string(), |c| c.name.clone())
+        crate::core::model::criterion_name(&self.model.criteria, code)
     }
 
     pub fn saved(&mut self, contestant: i64, criterion: &str, value: Hundredths) {

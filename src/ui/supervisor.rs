@@ -180,13 +180,8 @@ impl SupervisorScreen {
                 })
                 .response
                 .labelled_by(label.id);
-            let criterion_name = |code: &str| {
-                pool.sheet
-                    .criteria
-                    .iter()
-                    .find(|c| c.code == code)
-                    .map_or_else(|| code.to_string(), |c| c.name.clone())
-            };
+            let criterion_name =
+                |code: &str| crate::core::model::criterion_name(&pool.sheet.criteria, code);
             let item_text = match &self.change_item {
                 None => text::THEORY_ITEM.to_string(),
                 Some((c, j)) => {
