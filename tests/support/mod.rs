@@ -18,11 +18,44 @@ use std::time::{Duration, Instant};
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_judgedesk");
 
-/// A folder name under the temporary directory no other test, thread or process uses.
+/// The folder that holds everything this test process writes: `judgedesk-tests-PID` under the
+/// temporary directory. A test process cannot clean up after itself at exit (statics are never
+/// dropped), so the first call removes the folders of test processes that have ended.
+pub fn process_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let tmp = std::env::temp_dir();
+        remove_ended_processes_folders(&tmp);
+        let root = tmp.join(format!("judgedesk-tests-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap_or_else(|e| panic!("test folder: {e}"));
+        root
+    })
+}
+
+/// Removes `judgedesk-tests-PID` folders whose process is gone (where the system says which
+/// processes run; elsewhere nothing is removed).
+fn remove_ended_processes_folders(tmp: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(tmp) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("judgedesk-tests-")) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A folder name inside this process's folder that no other test or thread uses.
 pub fn unique_temp(tag: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    std::env::temp_dir().join(format!("judgedesk-{tag}-{}-{n}", std::process::id()))
+    process_root().join(format!("{tag}-{n}"))
 }
 
 /// Keeps this test process out of the real data folder: every connection it opens signs with a
@@ -30,9 +63,7 @@ pub fn unique_temp(tag: &str) -> PathBuf {
 pub fn hermetic() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("judgedesk-test-keys-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir
+        process_root().join("keys")
     });
     judgedesk::store::ledger::pin_key_dir(dir.clone())
 }
@@ -41,8 +72,7 @@ pub fn hermetic() -> &'static Path {
 pub fn empty_home() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("judgedesk-test-home-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = process_root().join("home");
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("home: {e}"));
         dir
     })
