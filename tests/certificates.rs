@@ -385,7 +385,7 @@ fn certificates_are_refused_before_the_pool_is_final_unless_draft() {
     f.set_state("DS", Group::Staff, PoolState::Published);
     match f.print(&ds_zg(Layout::Full, false), "a.pdf") {
         Err(OpsError::Denied(message)) => assert!(
-            message.contains("DS-ZG") && message.contains("已公示") && message.contains("--draft"),
+            message.contains("DS-ZG") && message.contains("已公示") && message.contains("证书样张"),
             "{message}"
         ),
         other => panic!("expected a refusal, got {:?}", other.map(|r| r.pages)),

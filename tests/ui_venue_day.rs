@@ -340,3 +340,211 @@ fn a_rescore_request_reaches_the_judge_with_its_reason_and_the_chief_sees_it_ope
     assert!(shown.contains("待录入 1 项（展开查看）"), "{shown}");
     assert!(shown.contains("暂不能锁定：还有 1 项待录入"), "{shown}");
 }
+
+// Item 10: four things the window said that were not so.
+
+/// The print centre speaks to the person at the window: no command-line flag in anything it
+/// shows, whichever document is chosen.
+#[test]
+fn the_print_centre_never_tells_a_window_user_to_add_a_command_line_flag() {
+    use judgedesk::ui::print_view::Kind;
+    let dir = Dir::new("ui-print-words");
+    let path = demo_db(&dir);
+    let mut h = window(&path, "赛务管理员");
+    support::open_screen(&mut h, Screen::Printing);
+    for kind in [Kind::Drafts, Kind::Certificates] {
+        h.state_mut().print_screen_mut().choose(kind);
+        settle(&mut h);
+        let shown = all_text(&h);
+        assert!(shown.contains("证书"), "the print centre is shown: {shown}");
+        assert!(!shown.contains("--"), "{kind:?}: {shown}");
+    }
+}
+
+/// The draft's note says what the page shows: a certificate number that is only a preview, not
+/// "no number".
+#[test]
+fn the_draft_note_says_the_number_on_the_page_is_a_preview() {
+    use judgedesk::ui::print_view::Kind;
+    let dir = Dir::new("ui-draft-note");
+    let path = demo_db(&dir);
+    let mut h = window(&path, "赛务管理员");
+    support::open_screen(&mut h, Screen::Printing);
+    h.state_mut().print_screen_mut().choose(Kind::Drafts);
+    settle(&mut h);
+    let shown = all_text(&h);
+    assert!(shown.contains("证书编号只是预览"), "{shown}");
+    assert!(!shown.contains("不编号"), "{shown}");
+}
+
+/// A spread flag the chief judge accepted is settled for everyone: the supervisor's results no
+/// longer count it as open.
+#[test]
+fn a_spread_flag_the_chief_judge_accepted_is_not_shown_open_to_the_supervisor() {
+    use judgedesk::core::score::Hundredths;
+    use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
+    let dir = Dir::new("ui-accepted-flag");
+    let path = demo_db(&dir);
+    let conn = open(&path);
+    let actor = |name: &str| {
+        let a = judgedesk::store::people::account_by_name(&conn, name)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("{name}"));
+        judgedesk::ops::Actor {
+            name: a.name,
+            role: a.role,
+            account_id: Some(a.id),
+        }
+    };
+    let key = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
+    // DS01 (max 10): 0 and 10 from two judges is far over the spread limit.
+    for (judge, value) in [("DS-ZG裁判1", 0), ("DS-ZG裁判2", 1000)] {
+        let input = ScoreInput {
+            pool: key.clone(),
+            judge: judge.into(),
+            contestant: ContestantRef::Workstation(1),
+            criterion: "DS01".into(),
+            value: Hundredths(value),
+        };
+        enter_score(&conn, &actor(judge), "test", &input).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let open_flags = |h: &Window| {
+        all_text(h)
+            .lines()
+            .find(|l| l.contains("评分差异过大未处理"))
+            .map(str::to_string)
+    };
+    let mut h = window(&path, "监督员");
+    support::open_screen(&mut h, Screen::Results);
+    let before = open_flags(&h).unwrap_or_else(|| panic!("open flag shown: {}", all_text(&h)));
+    assert!(before.contains("评分差异过大未处理 1 项"), "{before}");
+
+    let contestant = judgedesk::store::people::contestant_by_workstation(&conn, ds_zg(&conn).id, 1)
+        .ok()
+        .flatten()
+        .map(|c| c.id)
+        .unwrap_or_else(|| panic!("ws 1"));
+    judgedesk::ops::workflow::accept_flag(
+        &conn,
+        &actor("DS-ZG裁判长"),
+        &key,
+        contestant,
+        "DS01",
+        "两位裁判对作品理解不同，经复核维持",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut h = window(&path, "监督员");
+    support::open_screen(&mut h, Screen::Results);
+    let after = open_flags(&h);
+    assert!(
+        after
+            .as_deref()
+            .is_none_or(|l| l.contains("评分差异过大未处理 0 项")),
+        "{after:?}"
+    );
+}
+
+/// A laptop whose key folder was lost would sign with a key the database does not know: the
+/// sign-in screen says so before anything is signed. A database this laptop made says nothing.
+#[test]
+fn a_laptop_whose_key_is_new_to_the_database_is_told_at_sign_in() {
+    let dir = Dir::new("ui-new-key");
+    // Made and sealed on another laptop (its own key folder).
+    let other = dir.path("other.sqlite");
+    let keys = dir.path("other-keys");
+    let out = support::laptop(&keys, &other, &["demo"]);
+    assert!(out.status.success(), "{out:?}");
+    let warning = "本机的签名密钥对这个数据库是新的";
+    let h = harness(JudgeDeskApp::new(open(&other), other.display().to_string()));
+    let mut h = h;
+    settle(&mut h);
+    assert!(all_text(&h).contains(warning), "{}", all_text(&h));
+
+    let own = demo_db(&dir);
+    let mut h = harness(JudgeDeskApp::new(open(&own), own.display().to_string()));
+    settle(&mut h);
+    let shown = all_text(&h);
+    assert!(
+        shown.contains("登录"),
+        "the sign-in screen is shown: {shown}"
+    );
+    assert!(!shown.contains(warning), "{shown}");
+}
+
+/// Item 14: after an appeal changes a score, whoever may print (the coordinator) is offered the
+/// 公示's reprint on the results screen, and the button opens the print centre on the 公示.
+#[test]
+fn after_an_appeal_changes_a_score_the_coordinator_is_offered_the_publication_reprint() {
+    use judgedesk::core::score::Hundredths;
+    use judgedesk::ops::workflow::{self, AppealChange};
+    use judgedesk::ui::print_view::Kind;
+    let dir = Dir::new("ui-reprint");
+    let path = demo_db(&dir);
+    let conn = open(&path);
+    let actor = |name: &str| {
+        let a = judgedesk::store::people::account_by_name(&conn, name)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("{name}"));
+        judgedesk::ops::Actor {
+            name: a.name,
+            role: a.role,
+            account_id: Some(a.id),
+        }
+    };
+    let (chief, supervisor) = (actor("DS-ZG裁判长"), actor("监督员"));
+    let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
+    workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
+    workflow::confirm_and_decrypt(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
+    workflow::publish(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
+    let offer = "重新打印成绩公示";
+
+    // Published, no appeal yet: nothing to reprint.
+    let mut h = window(&path, "赛务管理员");
+    support::open_screen(&mut h, Screen::Results);
+    assert!(all_text(&h).contains("DS-ZG") || all_text(&h).contains("电子商务运营"));
+    assert!(h.query_by_label(offer).is_none(), "{}", all_text(&h));
+
+    let (contestant, _) = competing(&conn);
+    let unit = judgedesk::store::workflow::contestant(&conn, contestant)
+        .ok()
+        .flatten()
+        .map(|c| c.record.unit)
+        .unwrap_or_else(|| panic!("contestant {contestant}"));
+    let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    let appeal = workflow::record_appeal(
+        &conn,
+        &supervisor,
+        &pool,
+        "王领队",
+        &unit,
+        &now,
+        "理论成绩有误",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let change = AppealChange::Theory {
+        contestant,
+        value: Hundredths(10_000),
+    };
+    workflow::apply_appeal_change(&conn, &supervisor, appeal, &change)
+        .unwrap_or_else(|e| panic!("{e}"));
+    workflow::decide_appeal(&conn, &supervisor, appeal, "更正成绩")
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let mut h = window(&path, "赛务管理员");
+    support::open_screen(&mut h, Screen::Results);
+    assert!(all_text(&h).contains("成绩公示已过时"), "{}", all_text(&h));
+    support::click(&mut h, offer);
+    settle(&mut h);
+    assert_eq!(h.state().screen(), Screen::Printing);
+    assert_eq!(
+        h.state_mut().print_screen_mut().chosen_kind(),
+        Some(Kind::Publication)
+    );
+
+    // The supervisor, who cannot print, is not offered the button.
+    let mut h = window(&path, "监督员");
+    support::open_screen(&mut h, Screen::Results);
+    assert!(h.query_by_label(offer).is_none());
+}

@@ -459,7 +459,7 @@ fn gather(tx: &Connection, request: &PrintRequest, mode: Gather) -> Result<Batch
             .collect();
         if !open.is_empty() {
             return Err(OpsError::Denied(format!(
-                "以下赛项组别尚未定稿，不能打印正式证书（可先打印样张：窗口中选“证书样张”，命令行加 --draft）：{}",
+                "以下赛项组别尚未定稿，不能打印正式证书（可先打印证书样张）：{}",
                 open.join("、")
             )));
         }

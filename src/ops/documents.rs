@@ -85,7 +85,7 @@ fn require_state(pools: &[PoolInfo], needed: PoolState, draft: bool, what: &str)
         Ok(())
     } else {
         Err(OpsError::Denied(format!(
-            "{what}须在“{}”之后打印（可先打印样张，命令行加 --draft），以下赛项组别尚未到此阶段：{}",
+            "{what}须在“{}”之后打印（可先打印样张），以下赛项组别尚未到此阶段：{}",
             needed.label(),
             early.join("、")
         )))

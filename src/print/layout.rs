@@ -25,6 +25,11 @@ pub enum Style {
 }
 
 impl Style {
+    /// Bold text: a character its first face lacks is emboldened where it is drawn.
+    pub fn is_bold(self) -> bool {
+        self == Style::SerifBold
+    }
+
     pub fn faces(self) -> &'static [Face] {
         match self {
             Style::Serif => &[Face::Serif, Face::Fallback],

@@ -27,8 +27,8 @@ use lopdf::{Dictionary, Object, ObjectId};
 use printpdf::{
     Codepoint, DictItem, ExtendedGraphicsState, ExtendedGraphicsStateId, ExternalStream,
     ExternalXObject, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix, XObject,
-    XObjectId, XObjectTransform,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+    TextRenderingMode, XObject, XObjectId, XObjectTransform,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -52,6 +52,10 @@ struct FaceUse {
 }
 
 /// Rounds to hundredths: positions in points need no more, and short numbers keep pages small.
+/// The outline width, per point of type size, that makes a regular glyph about as heavy as the
+/// bold face beside it.
+const EMBOLDEN_PER_PT: f32 = 0.035;
+
 fn r(value: f32) -> f32 {
     (value * 100.0).round() / 100.0
 }
@@ -393,9 +397,28 @@ impl Ops<'_> {
                 });
                 state.font = Some((slot, size_key));
             }
+            // A rare character in a bold name comes from the regular fallback face and would
+            // print thin beside its bold neighbours: it is drawn filled and outlined.
+            let embolden = text.style.is_bold() && self.faces[slot].face != text.style.faces()[0];
+            if embolden {
+                ops.push(Op::SetOutlineColor {
+                    col: rgb(text.color),
+                });
+                ops.push(Op::SetOutlineThickness {
+                    pt: Pt(r(text.size * EMBOLDEN_PER_PT)),
+                });
+                ops.push(Op::SetTextRenderingMode {
+                    mode: TextRenderingMode::FillStroke,
+                });
+            }
             ops.push(Op::ShowText {
                 items: vec![TextItem::GlyphIds(glyphs)],
             });
+            if embolden {
+                ops.push(Op::SetTextRenderingMode {
+                    mode: TextRenderingMode::Fill,
+                });
+            }
         }
         ops.push(Op::EndTextSection);
         if spaced {
@@ -839,6 +862,24 @@ mod tests {
         }
         assert_eq!(type0, 2, "serif and the fallback for 𠇔");
         assert_eq!(forms, 1, "the border is drawn once");
+    }
+
+    #[test]
+    fn a_rare_character_in_a_bold_name_is_emboldened_and_regular_text_is_not() {
+        let page = |style| Page {
+            items: vec![Item::Text(Text::new(20.0, 20.0, 24.0, style, "张𠇔"))],
+        };
+        let mut bold = Document::new("t", 100.0, 100.0);
+        bold.pages.push(page(Style::SerifBold));
+        let shown = contents(&written(&bold));
+        assert!(
+            shown.contains("2 Tr"),
+            "fill and stroke for the fallback: {shown}"
+        );
+        assert!(shown.contains("0 Tr"), "back to fill after it");
+        let mut regular = Document::new("t", 100.0, 100.0);
+        regular.pages.push(page(Style::Serif));
+        assert!(!contents(&written(&regular)).contains(" Tr"));
     }
 
     #[test]

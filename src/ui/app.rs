@@ -169,6 +169,8 @@ pub enum Action {
     Open(Screen),
     /// Show another pool (index into the results' pools).
     SelectPool(usize),
+    /// Choose a document in the print centre (opened with `Open(Screen::Printing)`).
+    ChoosePrint(super::print_view::Kind),
     /// Reload everything from the database.
     Reload,
     /// A judge's value for one cell of their grid.
@@ -813,7 +815,11 @@ impl JudgeDeskApp {
     fn apply(&mut self, action: Action) {
         let needs_db = !matches!(
             action,
-            Action::Open(_) | Action::SelectPool(_) | Action::SignOut | Action::Ask(_)
+            Action::Open(_)
+                | Action::SelectPool(_)
+                | Action::ChoosePrint(_)
+                | Action::SignOut
+                | Action::Ask(_)
         );
         if needs_db && self.conn.is_none() {
             self.deferred.push(action);
@@ -856,6 +862,7 @@ impl JudgeDeskApp {
                     self.rebuild_views();
                 }
             }
+            Action::ChoosePrint(kind) => self.screens.print.choose(kind),
             Action::SelectPool(index) => {
                 if self.visible_pools().contains(&index) {
                     self.selected = index;
@@ -1396,7 +1403,16 @@ impl JudgeDeskApp {
                 .settings_ui(ui, desk, pool, busy, actions),
             Screen::Results => {
                 let show_names = results_view::names_visible(session.role(), pool.info.state);
-                results_view::pool_results_ui(ui, pool, flow, &screens.results_lines, show_names)
+                let may_print = Screen::for_role(session.role()).contains(&Screen::Printing);
+                let reprint = may_print.then_some(&mut *actions);
+                results_view::pool_results_ui(
+                    ui,
+                    pool,
+                    flow,
+                    &screens.results_lines,
+                    show_names,
+                    reprint,
+                )
             }
             Screen::Charts => screens.charts.ui(ui, pool),
             Screen::Audit

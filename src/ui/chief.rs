@@ -57,6 +57,19 @@ enum Dialog {
     },
 }
 
+/// The width of the 各裁判评分 column; its text wraps inside.
+const VALUES_WIDTH: f32 = 430.0;
+
+/// Each judge's value of a flagged cell, as the 各裁判评分 column shows them.
+fn flag_values(f: &FlagRow) -> String {
+    let values: Vec<String> = f
+        .values
+        .iter()
+        .map(|(_, n, v)| text::rescore_which(n, v))
+        .collect();
+    values.join("  ")
+}
+
 #[derive(Default)]
 pub struct ChiefScreen {
     pool: Option<PoolKey>,
@@ -472,15 +485,32 @@ impl ChiefScreen {
         let editable = pool.info.state < PoolState::Locked && !busy;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let mut open: Option<Dialog> = None;
+        // Every judge's value is read whole: the cell wraps and its row grows to fit.
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let heights: Vec<f32> = self
+            .flags
+            .iter()
+            .map(|f| {
+                let galley = ui.fonts_mut(|fonts| {
+                    fonts.layout(
+                        flag_values(f),
+                        font.clone(),
+                        egui::Color32::WHITE,
+                        VALUES_WIDTH,
+                    )
+                });
+                row_height.max(galley.size().y + 8.0)
+            })
+            .collect();
         TableBuilder::new(ui)
             .id_salt("chief_flags")
             .striped(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::exact(52.0))
             .column(Column::initial(200.0).clip(true))
-            .column(Column::initial(360.0).clip(true))
+            .column(Column::exact(VALUES_WIDTH))
             .column(Column::initial(110.0))
-            .column(Column::initial(200.0).clip(true))
+            .column(Column::initial(150.0).clip(true))
             .column(Column::remainder().at_least(120.0))
             .header(row_height, |mut h| {
                 for t in [
@@ -497,7 +527,7 @@ impl ChiefScreen {
                 }
             })
             .body(|body| {
-                body.rows(row_height, self.flags.len(), |mut row| {
+                body.heterogeneous_rows(heights.into_iter(), |mut row| {
                     let index = row.index();
                     let f = &self.flags[index];
                     row.col(|ui| {
@@ -507,12 +537,7 @@ impl ChiefScreen {
                         ui.label(format!("{} {}", f.criterion, f.criterion_name));
                     });
                     row.col(|ui| {
-                        let values: Vec<String> = f
-                            .values
-                            .iter()
-                            .map(|(_, n, v)| text::rescore_which(n, v))
-                            .collect();
-                        ui.label(values.join("  "));
+                        ui.add(egui::Label::new(flag_values(f)).wrap());
                     });
                     row.col(|ui| {
                         ui.label(&f.spread);

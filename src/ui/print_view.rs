@@ -263,6 +263,11 @@ impl PrintScreen {
         self.kind = Some(kind);
     }
 
+    /// The document chosen, if any.
+    pub fn chosen_kind(&self) -> Option<Kind> {
+        self.kind
+    }
+
     /// Chooses the whole competition instead of the selected pool.
     pub fn choose_all_pools(&mut self, all: bool) {
         self.all_pools = all;

@@ -603,14 +603,33 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
     }
     let line = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let columns = table.columns.len();
+    // The last column holds the notes (需核实): it takes the width left, at least
+    // NOTE_WIDTH, and wraps, each row as tall as its note needs at that width, so a note is read
+    // whole, never cut at the window's edge. Every cell wraps, and a row has room for two lines
+    // at least (a long unit or venue name shares the width with the others).
+    const NOTE_WIDTH: f32 = 240.0;
+    let heights: Vec<f32> = table
+        .rows
+        .iter()
+        .map(|cells| {
+            let note = cells
+                .get(columns.saturating_sub(1))
+                .cloned()
+                .unwrap_or_default();
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let galley = ui.fonts_mut(|f| f.layout(note, font, egui::Color32::WHITE, NOTE_WIDTH));
+            (2.0 * (line - 6.0) + 6.0).max(galley.size().y + 6.0)
+        })
+        .collect();
     let mut builder = TableBuilder::new(ui)
         .id_salt(("logistics_table", index))
         .striped(true)
         .vscroll(false)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-    for _ in &table.columns {
+    for _ in 1..columns {
         builder = builder.column(Column::auto().at_least(60.0));
     }
+    builder = builder.column(Column::remainder().at_least(NOTE_WIDTH));
     builder
         .header(line, |mut h| {
             for column in &table.columns {
@@ -620,13 +639,14 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
             }
         })
         .body(|body| {
-            body.rows(line, table.rows.len(), |mut row| {
+            body.heterogeneous_rows(heights.into_iter(), |mut row| {
                 let Some(cells) = table.rows.get(row.index()) else {
                     return;
                 };
                 for i in 0..columns {
                     row.col(|ui| {
-                        ui.label(cells.get(i).map(String::as_str).unwrap_or(""));
+                        let cell = cells.get(i).map(String::as_str).unwrap_or("");
+                        ui.add(egui::Label::new(cell).wrap());
                     });
                 }
             });

@@ -113,8 +113,32 @@ pub fn pool_results_ui(
     flow: &crate::ops::workflow::PoolWorkflow,
     lines: &[ResultLine],
     show_names: bool,
+    reprint: Option<&mut Vec<super::app::Action>>,
 ) {
     let outcome = &pool.outcome;
+    // A score an appeal changed after the 公示 makes the printed 公示 out of date: whoever may
+    // print is offered the reprint here.
+    if let Some(actions) = reprint
+        && pool.info.state >= PoolState::Published
+        && let Some(appeal) = flow
+            .appeals
+            .iter()
+            .filter(|a| a.changes.is_some())
+            .max_by_key(|a| a.decided_at.clone())
+    {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                text::publication_out_of_date(appeal.id, appeal.decided_at.as_deref()),
+            );
+            if ui.button(text::REPRINT_PUBLICATION_BUTTON).clicked() {
+                actions.push(super::app::Action::ChoosePrint(
+                    super::print_view::Kind::Publication,
+                ));
+                actions.push(super::app::Action::Open(super::app::Screen::Printing));
+            }
+        });
+    }
     ui.horizontal_wrapped(|ui| {
         ui.heading(pool.info.title());
         let (label, color) = if outcome.complete {
@@ -208,7 +232,7 @@ pub fn results_table_ui(ui: &mut egui::Ui, lines: &[ResultLine]) {
         .column(Column::initial(130.0).clip(true))
         .column(Column::exact(60.0))
         .column(Column::exact(40.0))
-        .column(Column::initial(56.0).clip(true))
+        .column(Column::initial(66.0).clip(true))
         .column(Column::remainder().at_least(80.0).clip(true))
         .header(row_height, |mut header| {
             for title in [

@@ -758,6 +758,13 @@ pub fn appeal_person(ws: u32, name: &str, total: &str) -> String {
 pub fn current_value(value: &str) -> String {
     format!("当前 {value}")
 }
+pub const REPRINT_PUBLICATION_BUTTON: &str = "重新打印成绩公示";
+pub fn publication_out_of_date(appeal: i64, decided_at: Option<&str>) -> String {
+    format!(
+        "申诉 #{appeal} 更改了成绩（{}）：已打印的成绩公示已过时，请重新打印。",
+        decided_at.unwrap_or("时间未记录")
+    )
+}
 pub const REPRINT_PUBLICATION: &str = "成绩已更改：公示须重新打印（赛务在“打印中心”打印成绩公示）";
 pub const RESCORE_CELL: &str = "待重评";
 pub fn rescore_requests(n: usize) -> String {
