@@ -33,11 +33,16 @@ use std::process::ExitCode;
 /// `renderer` is `--renderer`'s value (else `JUDGEDESK_RENDERER`, else automatic: see
 /// [`renderer`]); a renderer that cannot start gives way to the next.
 pub fn run(db: &Path, renderer: Option<&str>) -> anyhow::Result<ExitCode> {
+    // The window opens maximised: a venue laptop scaled to 150 % has 1280×720 logical pixels
+    // (a 1920×1080 screen) or 910×512 (1366×768), less than the size the screens are laid out
+    // for, and a window larger than its screen comes up partly off it. The inner size is the
+    // size it returns to when restored; the minimum fits a 1366×768 screen at 150 %.
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(text::WINDOW_TITLE)
-            .with_inner_size([1366.0, 768.0])
-            .with_min_inner_size([1024.0, 600.0]),
+            .with_maximized(true)
+            .with_inner_size([1280.0, 720.0])
+            .with_min_inner_size([880.0, 480.0]),
         ..Default::default()
     };
     let attempts = renderer::Choice::from_flag_or_env(renderer).attempts();
