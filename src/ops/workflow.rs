@@ -1159,3 +1159,19 @@ pub fn audit_log(conn: &Connection, filter: &flow::AuditFilter) -> Result<Vec<au
 pub fn audit_actors(conn: &Connection) -> Result<Vec<String>> {
     Ok(flow::audit_actors(conn)?)
 }
+
+/// The audit screen's page: the filtered rows and everyone who can be filtered by.
+#[derive(Clone, Debug)]
+pub struct AuditPage {
+    pub rows: Vec<audit::AuditRow>,
+    /// Empty when the list could not be read (the rows still show).
+    pub actors: Vec<String>,
+}
+
+/// [`audit_log`] and [`audit_actors`] for one screenful.
+pub fn audit_page(conn: &Connection, filter: &flow::AuditFilter) -> Result<AuditPage> {
+    Ok(AuditPage {
+        rows: audit_log(conn, filter)?,
+        actors: audit_actors(conn).unwrap_or_default(),
+    })
+}
