@@ -3,9 +3,10 @@
 //! checks it on the worker thread, and the answer is shown large: 有效 with the number, the
 //! holder, the award and the issue date, or 无效 / 已作废 / 签名不符 with the reason.
 
-use super::app::{Screen, ToolScreen};
-use super::task::{self, Cx, Done, Outcome};
+use super::action::Screen;
+use super::task::{self, Done, Outcome};
 use super::text;
+use super::view::{Cx, View};
 use crate::ops::OpsError;
 use crate::ops::certificates::{self, Invalidity, Verification};
 
@@ -122,7 +123,7 @@ impl CheckScreen {
     }
 }
 
-impl ToolScreen for CheckScreen {
+impl View for CheckScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
         let frame = ui.ctx().cumulative_frame_nr();
         let just_opened = self.last_frame.is_none_or(|last| last + 1 < frame);

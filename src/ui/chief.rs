@@ -3,8 +3,9 @@
 //! measurement conflicts with every judge's value side by side, resolved by a re-score
 //! request or an acceptance with a note). Workstation numbers only: no names.
 
-use super::app::Action;
+use super::action::{Action, Screen};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::{Kind, PoolKey, PoolState, Role, Status};
 use crate::ops::results::PoolResults;
 use crate::ops::workflow::{self, Desk, PoolWorkflow};
@@ -270,9 +271,7 @@ impl ChiefScreen {
     pub fn progress_ui(
         &mut self,
         ui: &mut egui::Ui,
-        _desk: &Desk,
         pool: &PoolResults,
-        _flow: &PoolWorkflow,
         busy: bool,
         actions: &mut Vec<Action>,
     ) {
@@ -712,4 +711,18 @@ pub fn dialog_buttons(ui: &mut egui::Ui, ready: bool, keep: &mut bool) -> bool {
         }
     });
     confirmed
+}
+
+/// One state draws both of the chief judge's screens: the progress board and the flags.
+impl View for ChiefScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        let Some(pool) = cx.pool_or_hint(ui) else {
+            return;
+        };
+        if cx.screen == Screen::Flags {
+            self.flags_ui(ui, pool, cx.busy, cx.actions);
+        } else {
+            self.progress_ui(ui, pool, cx.busy, cx.actions);
+        }
+    }
 }

@@ -8,12 +8,13 @@
 //! chooses, hands the work to the worker thread and shows the answer. The preview and the
 //! register are rebuilt on the worker when the choice or the data changes, never per frame.
 
-use super::app::{Screen, ToolScreen};
+use super::action::Screen;
 use super::dialogs::{self, Pending};
 use super::page_preview;
 use super::results_view::names_visible;
-use super::task::{self, Cx, Done, Outcome, TaskEnv};
+use super::task::{self, Done, Outcome, TaskEnv};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::PoolKey;
 use crate::ops::certificates::{self, DEFAULT_PRINTER, PrintRequest};
 use crate::ops::documents::{self, Format, Preview};
@@ -696,7 +697,7 @@ impl PrintScreen {
             ui.weak(text::REGISTER_EMPTY);
             return;
         }
-        let show_names = names_visible(cx.role, pool.info.state);
+        let show_names = names_visible(cx.role(), pool.info.state);
         egui::Grid::new("certificate_register")
             .striped(true)
             .num_columns(5)
@@ -839,7 +840,7 @@ impl PrintScreen {
     }
 }
 
-impl ToolScreen for PrintScreen {
+impl View for PrintScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
         self.poll_dialog();
         let choice = self.choice(cx);

@@ -7,11 +7,12 @@
 //! saves them as xlsx or PDF, and saves the venue roster per pool with ID numbers masked unless
 //! the coordinator asks for full numbers (logged).
 
-use super::app::{Screen, ToolScreen};
+use super::action::Screen;
 use super::dialogs::{self, Pending};
 use super::file_list::{Change, FileList};
-use super::task::{self, Cx, Done, Outcome, TaskEnv};
+use super::task::{self, Done, Outcome, TaskEnv};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::PoolKey;
 use crate::core::problem::Problem;
 use crate::ops::documents::Format;
@@ -639,7 +640,7 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
     }
 }
 
-impl ToolScreen for RegistrationScreen {
+impl View for RegistrationScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
         self.poll_dialogs();
         if self.preview_wanted && !cx.busy {

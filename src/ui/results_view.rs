@@ -3,6 +3,7 @@
 //! else sees workstation numbers.
 
 use super::text;
+use super::view::{Cx, View};
 use crate::core::evaluate::ContestantOutcome;
 use crate::core::model::{PoolState, Role};
 use crate::core::score::Hundredths;
@@ -87,6 +88,38 @@ impl ResultLine {
                 .map(|t| text::tie_break_reason(t.label()))
                 .unwrap_or_default(),
         }
+    }
+}
+
+/// The results screen: the selected pool's lines, built when data or the selection changes.
+#[derive(Default)]
+pub struct ResultsScreen {
+    lines: Vec<ResultLine>,
+}
+
+impl ResultsScreen {
+    pub fn lines(&self) -> &[ResultLine] {
+        &self.lines
+    }
+
+    pub fn clear(&mut self) {
+        self.lines.clear();
+    }
+
+    pub fn rebuild(&mut self, results: &Results, pool: &PoolResults, role: Role) {
+        self.lines = lines(results, pool, names_visible(role, pool.info.state));
+    }
+}
+
+impl View for ResultsScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        let Some(pool) = cx.pool_or_hint(ui) else {
+            return;
+        };
+        let empty = crate::ops::workflow::PoolWorkflow::default();
+        let flow = cx.flow.unwrap_or(&empty);
+        let show_names = names_visible(cx.role(), pool.info.state);
+        pool_results_ui(ui, pool, flow, &self.lines, show_names);
     }
 }
 

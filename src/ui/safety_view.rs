@@ -4,11 +4,12 @@
 //! (everyone who sees the screen). Every database step runs on the worker as a task; a restore
 //! goes through the window (`Action::Restore`), which closes and reopens the database.
 
-use super::app::{Action, Screen, ToolScreen};
+use super::action::{Action, Screen};
 use super::chief::dialog_buttons;
 use super::dialogs::{self, Pending};
-use super::task::{self, Cx, Done, Outcome, TaskEnv};
+use super::task::{self, Done, Outcome, TaskEnv};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::Role;
 use crate::ops::backup::{self, BackupFile, BackupInfo};
 use crate::ops::bundle::{self, Exported, Imported, Keep};
@@ -548,7 +549,7 @@ impl SafetyScreen {
             .conflicts
             .iter()
             .filter(|c| {
-                cx.role != Role::Chief
+                cx.role() != Role::Chief
                     || pool.as_deref() == Some(&format!("{}-{}", c.pool_event, c.pool_group))
             })
             .collect();
@@ -697,20 +698,20 @@ fn report_findings_ui(ui: &mut egui::Ui, what: &str, report: &Report) {
         });
 }
 
-impl ToolScreen for SafetyScreen {
+impl View for SafetyScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
         self.poll_dialogs();
         if !self.requested && !cx.busy {
             self.requested = true;
             step(cx, false, |_| Ok((String::new(), None)));
         }
-        let Some(tab) = self.tab(cx.role) else {
+        let Some(tab) = self.tab(cx.role()) else {
             return;
         };
         ui.horizontal(|ui| {
             ui.heading(text::SCREEN_SAFETY);
             ui.separator();
-            for &t in Tab::for_role(cx.role) {
+            for &t in Tab::for_role(cx.role()) {
                 if ui.selectable_label(tab == t, t.label()).clicked() {
                     self.tab = Some(t);
                     self.note = None;

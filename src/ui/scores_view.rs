@@ -3,12 +3,13 @@
 //! `interchange.md`. One import is one transaction: any error refuses every file, names the
 //! file, row and field, and changes nothing; warnings do not block.
 
-use super::app::{Screen, ToolScreen};
+use super::action::Screen;
 use super::dialogs;
 use super::file_list::{Change, FileList};
 use super::registration_view::problems_ui;
-use super::task::{self, Cx, Done, Outcome};
+use super::task::{self, Done, Outcome};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::problem::Problem;
 use crate::ops::{self, OpsError};
 use std::path::PathBuf;
@@ -120,7 +121,7 @@ impl ScoresScreen {
     }
 }
 
-impl ToolScreen for ScoresScreen {
+impl View for ScoresScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
         ui.horizontal(|ui| {
             ui.heading(text::SCREEN_SCORE_IMPORT);

@@ -1,19 +1,16 @@
 //! Work a screen hands to the worker thread, and what it brings back.
 //!
 //! The tool screens (registration import, print centre, certificate check, backups and USB
-//! merge) keep their own state and do not add variants to `app::Action`: they push a [`Task`]
+//! merge) keep their own state and do not add variants to `Action`: they push a
+//! [`Task`](super::view::Task)
 //! that runs on the worker thread with the connection and the signed-in person, may report
 //! progress (shown as a bar in the status line), and returns a message for the status line
 //! and a reply for the screen that asked.
 
-use super::app::{Action, Screen};
-use crate::core::model::Role;
 use crate::ops::Actor;
-use crate::ops::results::PoolResults;
-use crate::ops::workflow::Desk;
 use rusqlite::Connection;
 use std::any::Any;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -80,65 +77,6 @@ pub struct TaskEnv<'a> {
     pub db: Option<&'a Path>,
 }
 
-pub type TaskFn = Box<dyn FnOnce(&TaskEnv) -> Result<Done, String> + Send>;
-
-/// A piece of work for the worker thread on behalf of `screen`.
-pub struct Task {
-    pub screen: Screen,
-    pub run: TaskFn,
-}
-
-impl Task {
-    pub fn new(
-        screen: Screen,
-        run: impl FnOnce(&TaskEnv) -> Result<Done, String> + Send + 'static,
-    ) -> Task {
-        Task {
-            screen,
-            run: Box::new(run),
-        }
-    }
-}
-
-/// What a tool screen draws from, and where it puts what the person asked for.
-pub struct Cx<'a> {
-    pub desk: &'a Desk,
-    /// The pool selected on the left (already limited to what the person may see).
-    pub pool: Option<&'a PoolResults>,
-    pub role: Role,
-    /// The database file (`None` for an in-memory database).
-    pub db: Option<&'a Path>,
-    /// Slow work is running: buttons that need the database are disabled.
-    pub busy: bool,
-    /// Goes up every time the window's data is reloaded: what a screen built from the
-    /// database is stale when this has changed.
-    pub version: u64,
-    pub tasks: &'a mut Vec<Task>,
-    /// Window-level requests (a restore, which closes and reopens the database).
-    pub actions: &'a mut Vec<Action>,
-}
-
-impl Cx<'_> {
-    /// The folder holding the database file (`None` for an in-memory database).
-    pub fn db_dir(&self) -> Option<&Path> {
-        self.db.and_then(Path::parent)
-    }
-
-    /// A folder beside the database where a screen saves what it writes (relative to the
-    /// working folder for an in-memory database).
-    pub fn beside_db(&self, folder: &str) -> PathBuf {
-        self.db_dir().unwrap_or(Path::new("")).join(folder)
-    }
-
-    pub fn run(
-        &mut self,
-        screen: Screen,
-        run: impl FnOnce(&TaskEnv) -> Result<Done, String> + Send + 'static,
-    ) {
-        self.tasks.push(Task::new(screen, run));
-    }
-}
-
 /// What a finished task brought back to the screen that asked: its reply, or the error text.
 pub type Outcome = Result<Option<Reply>, String>;
 
@@ -169,7 +107,7 @@ pub fn open_in_system_viewer(path: &Path) -> Result<(), String> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map(|_| ())
-        .map_err(|e| format!("无法用系统程序打开 {}：{e}", path.display()))
+        .map_err(|e| super::text::cannot_open(&path.display().to_string(), &e.to_string()))
 }
 
 #[cfg(test)]
