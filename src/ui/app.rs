@@ -432,8 +432,6 @@ impl JudgeDeskApp {
         let progress = Progress::default();
         self.progress = progress.clone();
         let db = self.db_path.clone();
-        let screen = task.screen;
-        let run = task.run;
         self.spawn(move |conn| {
             let env = TaskEnv {
                 conn,
@@ -441,20 +439,9 @@ impl JudgeDeskApp {
                 progress: &progress,
                 db: db.as_deref(),
             };
-            let (message, outcome, reload) = match run(&env) {
-                Ok(done) => (
-                    (!done.message.is_empty()).then_some(Ok(done.message)),
-                    Ok(done.reply),
-                    done.reload,
-                ),
-                Err(e) => (Some(Err(e.clone())), Err(e), true),
-            };
-            let reply = Reply::Tool {
-                screen,
-                message,
-                outcome,
-            };
-            if reload {
+            let ended = (task.run)(&env);
+            let reply = Reply::Tool(ended.message);
+            if ended.reload {
                 JobOutput::reloaded(conn, reply)
             } else {
                 JobOutput { reply, desk: None }

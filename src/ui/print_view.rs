@@ -8,11 +8,10 @@
 //! chooses, hands the work to the worker thread and shows the answer. The preview and the
 //! register are rebuilt on the worker when the choice or the data changes, never per frame.
 
-use super::action::Screen;
 use super::dialogs::{self, Pending};
 use super::page_preview;
 use super::results_view::names_visible;
-use super::task::{self, Done, Outcome, TaskEnv};
+use super::task::{self, Done, Inbox, Outcome, TaskEnv};
 use super::text;
 use super::view::{Cx, View};
 use crate::core::model::PoolKey;
@@ -193,6 +192,8 @@ enum Reply {
 
 #[derive(Default)]
 pub struct PrintScreen {
+    /// Where this screen's tasks deliver their replies.
+    inbox: Inbox<Reply>,
     kind: Option<Kind>,
     all_pools: bool,
     paper: Option<Paper>,
@@ -319,7 +320,7 @@ impl PrintScreen {
 
     fn refresh(&mut self, cx: &mut Cx, choice: Choice) {
         self.requested = Some(choice.clone());
-        cx.run(Screen::Printing, move |env| {
+        cx.run(&self.inbox, move |env| {
             let preview = build_preview(env.conn, &choice).map_err(OpsError::into_text);
             let printers = certificates::printers(env.conn).unwrap_or_default();
             let register = match (&choice.pool, choice.kind.is_certificate()) {
@@ -339,12 +340,12 @@ impl PrintScreen {
     fn start(
         &mut self,
         cx: &mut Cx,
-        run: impl FnOnce(&TaskEnv) -> Result<Done, String> + Send + 'static,
+        run: impl FnOnce(&TaskEnv) -> Result<Done<Reply>, String> + Send + 'static,
     ) {
         self.working = true;
         self.error = None;
         self.written = None;
-        cx.run(Screen::Printing, run);
+        cx.run(&self.inbox, run);
     }
 
     fn print(&mut self, cx: &mut Cx, choice: Choice) {
@@ -840,8 +841,33 @@ impl PrintScreen {
     }
 }
 
+impl PrintScreen {
+    /// What one of this screen's tasks brought back (or the error it ended with).
+    fn finished(&mut self, outcome: Outcome<Reply>) {
+        match outcome {
+            Ok(Some(Reply::Snapshot(snapshot))) => self.shown = Some(*snapshot),
+            Ok(Some(Reply::Written(written))) => {
+                self.working = false;
+                self.written = Some(written);
+            }
+            Ok(Some(Reply::Changed)) => {
+                self.working = false;
+                self.reason.clear();
+            }
+            Ok(None) => self.working = false,
+            Err(e) => {
+                self.working = false;
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
 impl View for PrintScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        for outcome in self.inbox.take() {
+            self.finished(outcome);
+        }
         self.poll_dialog();
         let choice = self.choice(cx);
         self.follow_default_path(cx, &choice);
@@ -860,25 +886,6 @@ impl View for PrintScreen {
                 });
             });
         self.preview_ui(ui, &choice);
-    }
-
-    fn finished(&mut self, outcome: Outcome) {
-        match task::reply_as::<Reply>(outcome) {
-            Ok(Some(Reply::Snapshot(snapshot))) => self.shown = Some(*snapshot),
-            Ok(Some(Reply::Written(written))) => {
-                self.working = false;
-                self.written = Some(written);
-            }
-            Ok(Some(Reply::Changed)) => {
-                self.working = false;
-                self.reason.clear();
-            }
-            Ok(None) => self.working = false,
-            Err(e) => {
-                self.working = false;
-                self.error = Some(e);
-            }
-        }
     }
 }
 
@@ -902,7 +909,7 @@ fn build_preview(conn: &Connection, choice: &Choice) -> crate::ops::Result<Previ
 }
 
 /// Writes `choice` to `out` on the worker thread, reporting pages as they are laid down.
-fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done, String> {
+fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done<Reply>, String> {
     let last = Cell::new((0, 0));
     let mut progress = |done: usize, total: usize| {
         env.progress.set(done, total);

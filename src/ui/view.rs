@@ -4,7 +4,7 @@
 //! (an [`Action`] for the window, a [`Task`] for the worker thread).
 
 use super::action::{Action, Screen};
-use super::task::{Done, Outcome, TaskEnv};
+use super::task::{self, Done, Ended, Inbox, TaskEnv};
 use super::text;
 use crate::core::model::Role;
 use crate::ops::Actor;
@@ -17,8 +17,6 @@ use std::time::{Duration, Instant};
 pub trait View {
     /// Draws the screen into `ui`; what the person asks for goes into `cx`.
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx);
-    /// What the screen's task brought back (or the error it ended with).
-    fn finished(&mut self, _outcome: Outcome) {}
     /// Files dropped on the window while this screen is open; returns whether it took them.
     fn dropped(&mut self, _files: &[PathBuf]) -> bool {
         false
@@ -70,22 +68,21 @@ impl Session {
     }
 }
 
-pub type TaskFn = Box<dyn FnOnce(&TaskEnv) -> Result<Done, String> + Send>;
+pub type TaskFn = Box<dyn FnOnce(&TaskEnv) -> Ended + Send>;
 
-/// A piece of work for the worker thread on behalf of `screen`.
+/// A piece of work for the worker thread; its reply goes to the inbox it was made with.
 pub struct Task {
-    pub screen: Screen,
     pub run: TaskFn,
 }
 
 impl Task {
-    pub fn new(
-        screen: Screen,
-        run: impl FnOnce(&TaskEnv) -> Result<Done, String> + Send + 'static,
+    pub fn new<R: Send + 'static>(
+        inbox: &Inbox<R>,
+        run: impl FnOnce(&TaskEnv) -> Result<Done<R>, String> + Send + 'static,
     ) -> Task {
+        let sender = inbox.sender();
         Task {
-            screen,
-            run: Box::new(run),
+            run: Box::new(move |env| task::finish(&sender, run(env))),
         }
     }
 }
@@ -135,11 +132,12 @@ impl<'a> Cx<'a> {
         self.db_dir().unwrap_or(Path::new("")).join(folder)
     }
 
-    pub fn run(
+    /// Queues `run` for the worker thread; its reply goes to `inbox`.
+    pub fn run<R: Send + 'static>(
         &mut self,
-        screen: Screen,
-        run: impl FnOnce(&TaskEnv) -> Result<Done, String> + Send + 'static,
+        inbox: &Inbox<R>,
+        run: impl FnOnce(&TaskEnv) -> Result<Done<R>, String> + Send + 'static,
     ) {
-        self.tasks.push(Task::new(screen, run));
+        self.tasks.push(Task::new(inbox, run));
     }
 }

@@ -13,7 +13,6 @@ use crate::ops::{self, OpsError, admin, draw, scoring};
 use crate::store::workflow::AuditFilter;
 use crate::ui::action::Action;
 use crate::ui::status_dialog::StatusDialog;
-use crate::ui::task::Outcome;
 use crate::ui::text;
 use std::path::PathBuf;
 
@@ -58,13 +57,9 @@ pub enum Reply {
         message: Result<String, String>,
         signed_out: bool,
     },
-    /// A tool screen's task: the status line's message (`None` leaves it) and the screen's
-    /// reply.
-    Tool {
-        screen: Screen,
-        message: Option<Result<String, String>>,
-        outcome: Outcome,
-    },
+    /// A tool screen's task (its reply went to the screen's inbox): the status line's
+    /// message, `None` to leave the line as it is.
+    Tool(Option<Result<String, String>>),
 }
 
 /// The status line's text for a milestone: the step's message, the lock's chain link, and why
@@ -402,13 +397,8 @@ impl JudgeDeskApp {
                 Ok(page) => self.screens.audit.loaded(filter, page.rows, page.actors),
                 Err(e) => self.say(Err(e.into_text())),
             },
-            Reply::Tool {
-                screen,
-                message,
-                outcome,
-            } => {
-                self.screens.view(screen).finished(outcome);
-                // An empty message (a screen refreshing what it shows) leaves the status line alone.
+            // An empty message (a screen refreshing what it shows) leaves the status line alone.
+            Reply::Tool(message) => {
                 if let Some(said) = message.filter(|m| !matches!(m, Ok(m) if m.is_empty())) {
                     self.say(said);
                 }
