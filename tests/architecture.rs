@@ -38,12 +38,7 @@ const LONG_FUNCTIONS: &[&str] = &[
 ];
 
 /// Files of `ui` that still hold a database connection instead of data from `ops`.
-const UI_FILES_NAMING_RUSQLITE: &[&str] = &[
-    "src/ui/app.rs",
-    "src/ui/print_view.rs",
-    "src/ui/startup.rs",
-    "src/ui/task.rs",
-];
+const UI_FILES_NAMING_RUSQLITE: &[&str] = &["src/ui/app.rs", "src/ui/startup.rs", "src/ui/task.rs"];
 
 /// Files of `io` or `store` that call `ops` (the layer above them).
 const LOWER_LAYERS_CALLING_OPS: &[&str] = &["src/io/results.rs", "src/store/ledger.rs"];

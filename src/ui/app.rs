@@ -1,16 +1,22 @@
 //! The application state: the open database, the signed-in person, a snapshot of the data
 //! (`ops::workflow::Desk`) reloaded only when data changes, the screen and pool open, and
-//! the actions views push. Slow work (PIN hashing, reloads, the draw) runs on a thread that
-//! borrows the connection; actions that need the database wait until it is back.
+//! the actions screens push. Each frame draws the frame around the screen (`chrome`), the open
+//! screen through its [`View`], then applies the actions (`apply`). Every database call runs on
+//! the worker thread, which borrows the connection (`jobs`); actions that need the database wait
+//! until it is back.
 
 mod apply;
+mod chrome;
+mod jobs;
+
+pub use chrome::venue_style;
 
 use crate::ops::OpsError;
 use crate::ops::accounts::SignIn;
 use apply::{JobOutput, Reply};
 
 pub use super::action::{Action, Screen};
-use super::task::{Progress, TaskEnv};
+use super::task::Progress;
 pub use super::view::{Cx, Session, Task, View};
 use super::{
     accounts_view, audit_view, charts, check_view, checkin_view, chief, grid, people_view,
@@ -326,10 +332,10 @@ impl JudgeDeskApp {
         }
     }
 
-    // ---- jobs ---------------------------------------------------------------------------
+    // ---- lending the connection to the worker (see `jobs`) --------------------------------
 
     /// Lends the connection to the worker thread for `job`; it comes back with the reply.
-    fn spawn(&mut self, job: impl FnOnce(&Connection) -> JobOutput + Send + 'static) {
+    pub(super) fn spawn(&mut self, job: impl FnOnce(&Connection) -> JobOutput + Send + 'static) {
         self.spawn_owning(move |conn| {
             let output = job(&conn);
             (Some(conn), output)
@@ -338,7 +344,7 @@ impl JudgeDeskApp {
 
     /// Lends the connection itself to the worker, which hands back a connection (`None` when
     /// the database could not be reopened) with what it brings.
-    fn spawn_owning(
+    pub(super) fn spawn_owning(
         &mut self,
         job: impl FnOnce(Connection) -> (Option<Connection>, JobOutput) + Send + 'static,
     ) {
@@ -354,100 +360,6 @@ impl JudgeDeskApp {
     }
 
     /// A reload on the worker thread.
-    fn reload_later(&mut self) {
-        self.spawn(|conn| JobOutput::reloaded(conn, Reply::Nothing));
-    }
-
-    fn poll_job(&mut self) {
-        if !self.job.as_ref().is_some_and(|h| h.is_finished()) {
-            return;
-        }
-        let Some(handle) = self.job.take() else {
-            return;
-        };
-        match handle.join() {
-            Ok((Some(conn), output)) => {
-                self.needs_first_account = ops::admin::needs_first_account(&conn).unwrap_or(false);
-                self.conn = Some(conn);
-                self.finish_job(output);
-            }
-            // The database could not be reopened after a restore: nothing more can be done
-            // in this window; the message says so.
-            Ok((None, output)) => {
-                self.deferred.clear();
-                self.tasks.clear();
-                self.finish_job(output);
-            }
-            Err(_) => {
-                self.status = Some((text::WORKER_DIED.into(), true));
-            }
-        }
-        for action in std::mem::take(&mut self.deferred) {
-            self.apply(action);
-        }
-    }
-
-    fn finish_job(&mut self, output: JobOutput) {
-        if matches!(
-            output.reply,
-            Reply::Restored {
-                signed_out: true,
-                ..
-            }
-        ) {
-            self.sign_out(None);
-        }
-        if let Some(desk) = output.desk {
-            match desk {
-                Ok(desk) => {
-                    self.desk = desk;
-                    self.desk_version += 1;
-                    if let Some(session) = &mut self.session
-                        && let Some(account) = self
-                            .desk
-                            .accounts
-                            .iter()
-                            .find(|a| a.id == session.account.id)
-                    {
-                        session.account = account.clone();
-                    }
-                }
-                Err(e) => self.status = Some((e, true)),
-            }
-            self.rebuild_views();
-        }
-        self.answer(output.reply);
-    }
-
-    /// Starts the next queued task on the worker (when the database is free).
-    fn start_task(&mut self) {
-        if self.conn.is_none() || self.tasks.is_empty() {
-            return;
-        }
-        let Some(actor) = self.actor() else {
-            self.tasks.clear();
-            return;
-        };
-        let task = self.tasks.remove(0);
-        let progress = Progress::default();
-        self.progress = progress.clone();
-        let db = self.db_path.clone();
-        self.spawn(move |conn| {
-            let env = TaskEnv {
-                conn,
-                actor: &actor,
-                progress: &progress,
-                db: db.as_deref(),
-            };
-            let ended = (task.run)(&env);
-            let reply = Reply::Tool(ended.message);
-            if ended.reload {
-                JobOutput::reloaded(conn, reply)
-            } else {
-                JobOutput { reply, desk: None }
-            }
-        });
-    }
 
     /// Runs a change on the worker thread: its message (or refusal) goes to the status line,
     /// then the snapshot is reloaded there too.
@@ -463,7 +375,7 @@ impl JudgeDeskApp {
     }
 
     /// Runs a request that changes nothing the window shows on the worker thread.
-    fn read(&mut self, run: impl FnOnce(&Connection, &Actor) -> Reply + Send + 'static) {
+    pub(super) fn read(&mut self, run: impl FnOnce(&Connection, &Actor) -> Reply + Send + 'static) {
         let Some(actor) = self.actor() else { return };
         self.spawn(move |conn| JobOutput {
             reply: run(conn, &actor),
@@ -472,7 +384,7 @@ impl JudgeDeskApp {
     }
 
     /// Tries a PIN (after `first` made the account, on first start) on the worker thread.
-    fn sign_in(
+    pub(super) fn sign_in(
         &mut self,
         name: String,
         first: impl FnOnce(&Connection, &str) -> ops::Result<SignIn> + Send + 'static,
@@ -524,96 +436,6 @@ impl JudgeDeskApp {
             ui.ctx()
                 .request_repaint_after((limit - idle).min(Duration::from_secs(5)));
         }
-    }
-
-    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("top_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                // Signed in, the bar holds the screens (the window's title names the app).
-                if self.session.is_none() {
-                    ui.strong(text::WINDOW_TITLE);
-                }
-                if let Some(session) = &self.session {
-                    for &screen in Screen::for_role(session.role()) {
-                        if ui
-                            .selectable_label(self.screen == screen, screen.label())
-                            .clicked()
-                        {
-                            self.actions.push(Action::Open(screen));
-                        }
-                    }
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if let Some(session) = &self.session {
-                        if ui.button(text::SIGN_OUT).clicked() {
-                            self.actions.push(Action::SignOut);
-                        }
-                        ui.label(text::signed_in_as(
-                            &session.account.name,
-                            session.role().label(),
-                        ));
-                        if ui.button(text::RELOAD).clicked() {
-                            self.actions.push(Action::Reload);
-                        }
-                    }
-                    if self.is_busy() {
-                        ui.spinner();
-                        ui.weak(text::WORKING);
-                    }
-                });
-            });
-        });
-    }
-
-    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::bottom("status_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                if let Some((message, is_error)) = &self.status {
-                    let color = if *is_error {
-                        ui.visuals().error_fg_color
-                    } else {
-                        ui.visuals().text_color()
-                    };
-                    ui.colored_label(color, message);
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.weak(format!("{} {}", text::DATABASE, self.db_label));
-                    if let Some((done, total)) = self.progress() {
-                        ui.add(
-                            egui::ProgressBar::new(done as f32 / total as f32)
-                                .desired_width(220.0)
-                                .text(text::progress(done, total)),
-                        );
-                    }
-                });
-            });
-        });
-    }
-
-    fn pools_ui(&mut self, ui: &mut egui::Ui) {
-        let visible = self.visible_pools();
-        egui::Panel::left("pools")
-            .resizable(false)
-            .exact_size(250.0)
-            .show(ui, |ui| {
-                ui.heading(text::POOLS);
-                ui.add_space(4.0);
-                if visible.is_empty() {
-                    ui.label(text::NO_POOLS);
-                }
-                for index in visible {
-                    let Some(pool) = self.desk.results.pools.get(index) else {
-                        continue;
-                    };
-                    let mark = if pool.outcome.complete { "●" } else { "○" };
-                    let label = format!("{mark} {}", pool.info.title());
-                    let response = ui.selectable_label(index == self.selected, label);
-                    if response.clicked() {
-                        self.actions.push(Action::SelectPool(index));
-                    }
-                    ui.weak(format!("    {}", pool.info.state.label()));
-                }
-            });
     }
 
     /// Draws the whole window into `ui`, then applies what the person asked for.
@@ -714,33 +536,6 @@ impl JudgeDeskApp {
             screens.question = None;
         }
     }
-}
-
-/// Larger text than egui's default, for a 1366×768 laptop read at arm's length.
-pub fn venue_style(ctx: &egui::Context) {
-    ctx.all_styles_mut(|style| {
-        use egui::{FontFamily, FontId, TextStyle};
-        style.text_styles = [
-            (
-                TextStyle::Small,
-                FontId::new(12.0, FontFamily::Proportional),
-            ),
-            (TextStyle::Body, FontId::new(15.0, FontFamily::Proportional)),
-            (
-                TextStyle::Button,
-                FontId::new(15.0, FontFamily::Proportional),
-            ),
-            (
-                TextStyle::Heading,
-                FontId::new(20.0, FontFamily::Proportional),
-            ),
-            (
-                TextStyle::Monospace,
-                FontId::new(14.0, FontFamily::Monospace),
-            ),
-        ]
-        .into();
-    });
 }
 
 impl eframe::App for JudgeDeskApp {

@@ -20,7 +20,6 @@ use crate::ops::documents::{self, Format, Preview};
 use crate::ops::{self, OpsError};
 use crate::print::certificate::{Layout, Offset, Paper};
 use crate::store::certificates::CertificateRow;
-use rusqlite::Connection;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
@@ -321,7 +320,7 @@ impl PrintScreen {
     fn refresh(&mut self, cx: &mut Cx, choice: Choice) {
         self.requested = Some(choice.clone());
         cx.run(&self.inbox, move |env| {
-            let preview = build_preview(env.conn, &choice).map_err(OpsError::into_text);
+            let preview = build_preview(env, &choice).map_err(OpsError::into_text);
             let printers = certificates::printers(env.conn).unwrap_or_default();
             let register = match (&choice.pool, choice.kind.is_certificate()) {
                 (Some(pool), true) => certificates::list(env.conn, Some(pool)).unwrap_or_default(),
@@ -890,7 +889,8 @@ impl View for PrintScreen {
 }
 
 /// The first page of what `choice` prints, through the same `ops` functions as the file.
-fn build_preview(conn: &Connection, choice: &Choice) -> crate::ops::Result<Preview> {
+fn build_preview(env: &TaskEnv, choice: &Choice) -> crate::ops::Result<Preview> {
+    let conn = env.conn;
     let pool = choice.pool.as_ref();
     match choice.kind {
         Kind::Certificates | Kind::Drafts => certificates::preview(conn, &choice.request()),
