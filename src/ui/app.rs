@@ -359,8 +359,6 @@ impl JudgeDeskApp {
         }));
     }
 
-    /// A reload on the worker thread.
-
     /// Runs a change on the worker thread: its message (or refusal) goes to the status line,
     /// then the snapshot is reloaded there too.
     fn write(

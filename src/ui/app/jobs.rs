@@ -10,6 +10,7 @@ use crate::ui::task::{Progress, TaskEnv};
 use crate::ui::text;
 
 impl JudgeDeskApp {
+    /// A reload on the worker thread.
     pub(super) fn reload_later(&mut self) {
         self.spawn(|conn| JobOutput::reloaded(conn, Reply::Nothing));
     }
