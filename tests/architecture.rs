@@ -29,7 +29,6 @@ const LONG_FUNCTIONS: &[&str] = &[
     "src/ui/audit_view.rs::draw",
     "src/ui/chief.rs::dialog_ui",
     "src/ui/chief.rs::progress_ui",
-    "src/ui/chief.rs::rebuild",
     "src/ui/grid.rs::table_ui",
     "src/ui/print_view.rs::controls_ui",
     "src/ui/safety_view.rs::backups_ui",

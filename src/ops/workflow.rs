@@ -37,6 +37,15 @@ fn ensure_role(actor: &Actor, role: Role) -> Result<()> {
     Ok(())
 }
 
+/// Judges and chief judges see and act only in the pools assigned to them; the coordinator and
+/// the supervisor in every pool.
+pub fn works_in_pool(role: Role, assigned: &[i64], pool_id: i64) -> bool {
+    match role {
+        Role::Judge | Role::Chief => assigned.contains(&pool_id),
+        Role::Coordinator | Role::Supervisor => true,
+    }
+}
+
 /// Judges and chief judges act only in the pools assigned to them.
 pub(crate) fn ensure_assigned(
     conn: &Connection,
@@ -47,7 +56,7 @@ pub(crate) fn ensure_assigned(
         .into_iter()
         .find(|a| Some(a.id) == actor.account_id)
         .ok_or_else(|| OpsError::Denied("请先登录".into()))?;
-    if matches!(account.role, Role::Judge | Role::Chief) && !account.pools.contains(&pool.id) {
+    if !works_in_pool(account.role, &account.pools, pool.id) {
         return denied(format!("{} 未分配到 {}", account.name, pool.title()));
     }
     Ok(account)

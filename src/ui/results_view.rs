@@ -5,9 +5,10 @@
 use super::text;
 use super::view::{Cx, View};
 use crate::core::evaluate::ContestantOutcome;
-use crate::core::model::{PoolState, Role};
+use crate::core::model::Role;
 use crate::core::score::Hundredths;
 use crate::ops::results::{PoolResults, Results};
+use crate::ops::view::names_visible;
 use egui_extras::{Column, TableBuilder};
 
 fn score(value: Option<Hundredths>) -> String {
@@ -33,11 +34,6 @@ pub struct ResultLine {
     pub title: String,
     pub coach: String,
     pub tie_break: String,
-}
-
-/// May this role see names and units in a pool in this state?
-pub fn names_visible(role: Role, state: PoolState) -> bool {
-    role == Role::Coordinator || state >= PoolState::Decrypted
 }
 
 impl ResultLine {

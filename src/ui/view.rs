@@ -9,7 +9,7 @@ use super::text;
 use crate::core::model::Role;
 use crate::ops::Actor;
 use crate::ops::results::PoolResults;
-use crate::ops::workflow::{AccountView, Desk, PoolWorkflow};
+use crate::ops::workflow::{AccountView, Desk, PoolWorkflow, works_in_pool};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -51,10 +51,7 @@ impl Session {
 
     /// Judges and chief judges see their assigned pools; the others see every pool.
     pub fn sees_pool(&self, pool_id: i64) -> bool {
-        match self.account.role {
-            Role::Judge | Role::Chief => self.account.pools.contains(&pool_id),
-            Role::Coordinator | Role::Supervisor => true,
-        }
+        works_in_pool(self.account.role, &self.account.pools, pool_id)
     }
 
     /// The person did something just now.
