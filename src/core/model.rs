@@ -299,12 +299,20 @@ pub fn criterion_name(criteria: &[Criterion], code: &str) -> String {
         .map_or_else(|| code.to_string(), |c| c.name.clone())
 }
 
+/// What a pool's criteria's maxima add up to (§4): 100 points.
+pub const SCHEME_TOTAL: Hundredths = Hundredths(10_000);
+
+/// The sum of some maxima (a scheme's, or what is typed so far in the editor).
+pub fn maxima_total(maxima: impl IntoIterator<Item = Hundredths>) -> Hundredths {
+    Hundredths(maxima.into_iter().map(|m| m.0).sum())
+}
+
 /// Checks the structural rules of §4 for one pool's criteria; returns every problem.
 pub fn check_scheme(criteria: &[Criterion]) -> Vec<SchemeError> {
     let mut problems = Vec::new();
-    let sum: i64 = criteria.iter().map(|c| c.max.0).sum();
-    if sum != 10_000 {
-        problems.push(SchemeError::MaximaSum(Hundredths(sum)));
+    let sum = maxima_total(criteria.iter().map(|c| c.max));
+    if sum != SCHEME_TOTAL {
+        problems.push(SchemeError::MaximaSum(sum));
     }
     for stage in Stage::ALL {
         if !criteria.iter().any(|c| c.stage == *stage) {

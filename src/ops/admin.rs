@@ -23,6 +23,16 @@ pub fn needs_first_account(conn: &Connection) -> Result<bool> {
     Ok(flow::account_count(conn)? == 0)
 }
 
+/// First start: creates the coordinator account, then signs in with it.
+pub fn create_first_coordinator_and_sign_in(
+    conn: &Connection,
+    name: &str,
+    pin: &str,
+) -> Result<accounts::SignIn> {
+    create_first_coordinator(conn, name, pin)?;
+    accounts::sign_in(conn, name, pin)
+}
+
 /// Creates the first coordinator account on a fresh database; refused once any account exists.
 pub fn create_first_coordinator(conn: &Connection, name: &str, pin: &str) -> Result<i64> {
     if !needs_first_account(conn)? {
@@ -247,6 +257,11 @@ fn settings_summary(venue: Option<&str>, s: &PoolSettings) -> String {
     )
 }
 
+/// May a pool's venue, settings and scheme still change? Only before scoring starts.
+pub fn setup_open(state: PoolState, scored: bool) -> bool {
+    state < PoolState::Scoring && !scored
+}
+
 /// Changes a pool's venue and settings; only before scoring starts.
 pub fn update_pool_settings(
     conn: &Connection,
@@ -271,7 +286,10 @@ pub fn update_pool_settings(
     }
     let tx = conn.unchecked_transaction()?;
     let pool = pool_or_denied(&tx, pool_key)?;
-    if pool.state >= PoolState::Scoring || competition::score_entry_count(&tx, pool.id)? > 0 {
+    if !setup_open(
+        pool.state,
+        competition::score_entry_count(&tx, pool.id)? > 0,
+    ) {
         return Err(OpsError::Denied(format!(
             "{} 已开始评分，设置不能再修改",
             pool.title()

@@ -78,6 +78,16 @@ pub fn fresh_seed() -> [u8; SEED_LEN] {
     rand::random()
 }
 
+/// Runs the draw of a pool with a fresh random seed (see [`run_draw`]).
+pub fn run_fresh_draw(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<usize> {
+    run_draw(conn, actor, pool_key, &fresh_seed())
+}
+
+/// May the draw be run (or run again)? Until the pool is locked and while nothing is scored.
+pub fn draw_allowed(state: PoolState, scored: bool) -> bool {
+    state < PoolState::Locked && !scored
+}
+
 /// Draws check-in and workstation numbers for every 正常 contestant of a pool from `seed`,
 /// records the seed, and opens scoring. Refused once anything is scored in the pool.
 pub fn run_draw(
@@ -89,7 +99,10 @@ pub fn run_draw(
     ensure_coordinator(actor)?;
     let tx = conn.unchecked_transaction()?;
     let pool = pool_or_denied(&tx, pool_key)?;
-    if pool.state >= PoolState::Locked || competition::score_entry_count(&tx, pool.id)? > 0 {
+    if !draw_allowed(
+        pool.state,
+        competition::score_entry_count(&tx, pool.id)? > 0,
+    ) {
         return Err(OpsError::Denied(format!(
             "{} 已有评分，不能重新抽签",
             pool.title()

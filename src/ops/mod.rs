@@ -21,7 +21,9 @@ pub mod safety;
 pub mod scoring;
 pub mod setup;
 pub mod status;
+pub mod steps;
 pub mod verify;
+pub mod view;
 pub mod workflow;
 
 use crate::core::model::Role;

@@ -37,6 +37,15 @@ fn ensure_role(actor: &Actor, role: Role) -> Result<()> {
     Ok(())
 }
 
+/// Judges and chief judges see and act only in the pools assigned to them; the coordinator and
+/// the supervisor in every pool.
+pub fn works_in_pool(role: Role, assigned: &[i64], pool_id: i64) -> bool {
+    match role {
+        Role::Judge | Role::Chief => assigned.contains(&pool_id),
+        Role::Coordinator | Role::Supervisor => true,
+    }
+}
+
 /// Judges and chief judges act only in the pools assigned to them.
 pub(crate) fn ensure_assigned(
     conn: &Connection,
@@ -47,7 +56,7 @@ pub(crate) fn ensure_assigned(
         .into_iter()
         .find(|a| Some(a.id) == actor.account_id)
         .ok_or_else(|| OpsError::Denied("请先登录".into()))?;
-    if matches!(account.role, Role::Judge | Role::Chief) && !account.pools.contains(&pool.id) {
+    if !works_in_pool(account.role, &account.pools, pool.id) {
         return denied(format!("{} 未分配到 {}", account.name, pool.title()));
     }
     Ok(account)
@@ -1158,4 +1167,20 @@ pub fn audit_log(conn: &Connection, filter: &flow::AuditFilter) -> Result<Vec<au
 /// Everyone who appears in the audit log.
 pub fn audit_actors(conn: &Connection) -> Result<Vec<String>> {
     Ok(flow::audit_actors(conn)?)
+}
+
+/// The audit screen's page: the filtered rows and everyone who can be filtered by.
+#[derive(Clone, Debug)]
+pub struct AuditPage {
+    pub rows: Vec<audit::AuditRow>,
+    /// Empty when the list could not be read (the rows still show).
+    pub actors: Vec<String>,
+}
+
+/// [`audit_log`] and [`audit_actors`] for one screenful.
+pub fn audit_page(conn: &Connection, filter: &flow::AuditFilter) -> Result<AuditPage> {
+    Ok(AuditPage {
+        rows: audit_log(conn, filter)?,
+        actors: audit_actors(conn).unwrap_or_default(),
+    })
 }

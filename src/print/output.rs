@@ -388,6 +388,24 @@ impl Ops<'_> {
         ops.push(Op::SetTextMatrix {
             matrix: TextMatrix::Raw([a, b, c, d, r(ax + shift * cos), r(ay + shift * sin)]),
         });
+        self.show_runs(ops, text, runs, state);
+        ops.push(Op::EndTextSection);
+        if spaced {
+            ops.push(Op::EndMarkedContentWithProperties);
+        }
+        Ok(())
+    }
+
+    /// The runs of one text, each in its face's font; a rare character of a bold text, from the
+    /// regular fallback face, is drawn filled and outlined so that it prints as heavy as its
+    /// bold neighbours.
+    fn show_runs(
+        &self,
+        ops: &mut Vec<Op>,
+        text: &Text,
+        runs: Vec<(usize, Vec<Codepoint>)>,
+        state: &mut TextState,
+    ) {
         let size_key = (text.size * 100.0).round() as u32;
         for (slot, glyphs) in runs {
             if state.font != Some((slot, size_key)) {
@@ -397,8 +415,6 @@ impl Ops<'_> {
                 });
                 state.font = Some((slot, size_key));
             }
-            // A rare character in a bold name comes from the regular fallback face and would
-            // print thin beside its bold neighbours: it is drawn filled and outlined.
             let embolden = text.style.is_bold() && self.faces[slot].face != text.style.faces()[0];
             if embolden {
                 ops.push(Op::SetOutlineColor {
@@ -420,11 +436,6 @@ impl Ops<'_> {
                 });
             }
         }
-        ops.push(Op::EndTextSection);
-        if spaced {
-            ops.push(Op::EndMarkedContentWithProperties);
-        }
-        Ok(())
     }
 }
 

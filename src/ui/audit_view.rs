@@ -3,8 +3,9 @@
 //! decrypted only the coordinator (who ran the draw) may look a contestant up by name or read the
 //! pool's draw seed: anyone else could link workstations to people with them.
 
-use super::app::Action;
+use super::action::Action;
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::{PoolState, Role};
 use crate::ops::workflow::Desk;
 use crate::store::audit::AuditRow;
@@ -47,7 +48,7 @@ impl AuditScreen {
         }
     }
 
-    pub fn ui(
+    pub fn draw(
         &mut self,
         ui: &mut egui::Ui,
         desk: &Desk,
@@ -193,5 +194,11 @@ impl AuditScreen {
                     }
                 });
             });
+    }
+}
+
+impl View for AuditScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        self.draw(ui, cx.desk, cx.role(), cx.busy, cx.actions);
     }
 }

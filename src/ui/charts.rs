@@ -3,6 +3,7 @@
 //! deviation from the panel mean and their scores against the panel mean.
 
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::Kind;
 use crate::ops::results::{PoolResults, Results};
 use crate::ops::workflow::PoolWorkflow;
@@ -71,7 +72,7 @@ impl ChartsScreen {
             .collect();
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, pool: &PoolResults) {
+    pub fn pool_ui(&mut self, ui: &mut egui::Ui, pool: &PoolResults) {
         ui.heading(pool.info.title());
         if self.histogram.is_empty() && self.judges.is_empty() {
             ui.label(text::NO_CHART_DATA);
@@ -135,5 +136,13 @@ impl ChartsScreen {
                     }
                 });
         });
+    }
+}
+
+impl View for ChartsScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        if let Some(pool) = cx.pool_or_hint(ui) {
+            self.pool_ui(ui, pool);
+        }
     }
 }

@@ -3,9 +3,9 @@
 //! checks it on the worker thread, and the answer is shown large: 有效 with the number, the
 //! holder, the award and the issue date, or 无效 / 已作废 / 签名不符 with the reason.
 
-use super::app::{Screen, ToolScreen};
-use super::task::{self, Cx, Done, Outcome};
+use super::task::{Done, Inbox, Outcome};
 use super::text;
+use super::view::{Cx, View};
 use crate::ops::OpsError;
 use crate::ops::certificates::{self, Invalidity, Verification};
 
@@ -23,6 +23,8 @@ pub struct Checked {
 
 #[derive(Default)]
 pub struct CheckScreen {
+    /// Where this screen's tasks deliver their replies.
+    inbox: Inbox<Checked>,
     input: String,
     /// The frame this screen was last drawn in: a gap means it has just been opened.
     last_frame: Option<u64>,
@@ -50,7 +52,7 @@ impl CheckScreen {
             return;
         }
         self.checking = true;
-        cx.run(Screen::CertCheck, move |env| {
+        cx.run(&self.inbox, move |env| {
             let verification =
                 certificates::verify(env.conn, &scanned).map_err(OpsError::into_text)?;
             Ok(Done::with(
@@ -122,8 +124,29 @@ impl CheckScreen {
     }
 }
 
-impl ToolScreen for CheckScreen {
+impl CheckScreen {
+    /// What one of this screen's tasks brought back (or the error it ended with).
+    fn finished(&mut self, outcome: Outcome<Checked>) {
+        self.checking = false;
+        match outcome {
+            Ok(Some(checked)) => {
+                self.error = None;
+                self.result = Some(checked);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.result = None;
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+impl View for CheckScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        for outcome in self.inbox.take() {
+            self.finished(outcome);
+        }
         let frame = ui.ctx().cumulative_frame_nr();
         let just_opened = self.last_frame.is_none_or(|last| last + 1 < frame);
         self.last_frame = Some(frame);
@@ -173,20 +196,5 @@ impl ToolScreen for CheckScreen {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
         self.result_ui(ui);
-    }
-
-    fn finished(&mut self, outcome: Outcome) {
-        self.checking = false;
-        match task::reply_as::<Checked>(outcome) {
-            Ok(Some(checked)) => {
-                self.error = None;
-                self.result = Some(checked);
-            }
-            Ok(None) => {}
-            Err(e) => {
-                self.result = None;
-                self.error = Some(e);
-            }
-        }
     }
 }

@@ -3,23 +3,14 @@
 //! measurement conflicts with every judge's value side by side, resolved by a re-score
 //! request or an acceptance with a note). Workstation numbers only: no names.
 
-use super::app::Action;
+use super::action::{Action, Screen};
 use super::text;
-use crate::core::model::{Kind, PoolKey, PoolState, Role, Status};
+use super::view::{Cx, View};
+use crate::core::model::{PoolKey, PoolState, Role, Status};
 use crate::ops::results::PoolResults;
+use crate::ops::view::{self, JudgeProgress};
 use crate::ops::workflow::{self, Desk, PoolWorkflow};
 use egui_extras::{Column, TableBuilder};
-
-#[derive(Clone, Debug)]
-pub struct JudgeProgress {
-    pub id: i64,
-    pub name: String,
-    pub judged: usize,
-    pub judged_need: usize,
-    pub measured: usize,
-    pub submitted: usize,
-    pub rows: usize,
-}
 
 #[derive(Clone, Debug)]
 pub struct FlagRow {
@@ -95,7 +86,6 @@ impl ChiefScreen {
 
     pub fn rebuild(&mut self, desk: &Desk, pool: &PoolResults, flow: &PoolWorkflow) {
         let sheet = &pool.sheet;
-        let width = sheet.criteria.len();
         let ws = |key: i64| desk.results.contestant(key).and_then(|c| c.workstation);
         let judge_name = |id: i64| {
             flow.judges
@@ -132,97 +122,8 @@ impl ChiefScreen {
         let normal: Vec<usize> = (0..sheet.contestants.len())
             .filter(|&i| sheet.contestants[i].status == Status::Normal)
             .collect();
-        self.judges = flow
-            .judges
-            .iter()
-            .map(|(id, name)| {
-                let mut judged = 0;
-                let mut judged_need = 0;
-                let mut measured = 0;
-                for &i in &normal {
-                    for (k, c) in sheet.criteria.iter().enumerate() {
-                        let has = sheet.cells[i * width + k].iter().any(|(j, _)| j == id);
-                        match c.kind {
-                            Kind::Judgement => {
-                                judged_need += 1;
-                                judged += usize::from(has);
-                            }
-                            Kind::Measurement => measured += usize::from(has),
-                        }
-                    }
-                }
-                let submitted = normal
-                    .iter()
-                    .filter(|&&i| flow.submissions.contains(&(*id, sheet.contestants[i].key)))
-                    .count();
-                JudgeProgress {
-                    id: *id,
-                    name: name.clone(),
-                    judged,
-                    judged_need,
-                    measured,
-                    submitted,
-                    rows: normal.len(),
-                }
-            })
-            .collect();
-        let judge_name = |id: i64| {
-            flow.judges
-                .iter()
-                .find(|(j, _)| *j == id)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| format!("#{id}"))
-        };
-        let mut flags = Vec::new();
-        let limit = sheet.settings.spread_limit_percent;
-        for f in &pool.outcome.spread_flags {
-            let entries = workflow::sheet_cell(sheet, f.contestant, &f.criterion);
-            let values_text = workflow::values_text(&entries);
-            let resolved = workflow::flag_accepted(
-                &flow.resolutions,
-                f.contestant,
-                &f.criterion,
-                &values_text,
-            )
-            .map(|r| format!("{}：{}", text::ACCEPTED, r.note));
-            flags.push(FlagRow {
-                contestant: f.contestant,
-                workstation: ws(f.contestant).map(|w| w.to_string()).unwrap_or_default(),
-                criterion: f.criterion.clone(),
-                criterion_name: crate::core::model::criterion_name(&sheet.criteria, &f.criterion),
-                conflict: false,
-                values: entries
-                    .iter()
-                    .map(|(j, v)| (*j, judge_name(*j), v.to_short()))
-                    .collect(),
-                spread: text::spread_of(
-                    &crate::core::score::Hundredths(f.max.0 - f.min.0).to_short(),
-                    limit,
-                ),
-                resolved,
-            });
-        }
-        for c in &pool.outcome.conflicts {
-            flags.push(FlagRow {
-                contestant: c.contestant,
-                workstation: ws(c.contestant).map(|w| w.to_string()).unwrap_or_default(),
-                criterion: c.criterion.clone(),
-                criterion_name: sheet
-                    .criteria
-                    .iter()
-                    .find(|k| k.code == c.criterion)
-                    .map(|k| k.name.clone())
-                    .unwrap_or_default(),
-                conflict: true,
-                values: c
-                    .entries
-                    .iter()
-                    .map(|(j, v)| (*j, judge_name(*j), v.to_short()))
-                    .collect(),
-                spread: text::CONFLICTS.to_string(),
-                resolved: None,
-            });
-        }
+        self.judges = view::judge_progress(pool, flow);
+        let mut flags = flag_rows(desk, pool, flow);
         flags.sort_by(|a, b| {
             a.workstation
                 .parse::<u32>()
@@ -283,9 +184,7 @@ impl ChiefScreen {
     pub fn progress_ui(
         &mut self,
         ui: &mut egui::Ui,
-        _desk: &Desk,
         pool: &PoolResults,
-        _flow: &PoolWorkflow,
         busy: bool,
         actions: &mut Vec<Action>,
     ) {
@@ -720,6 +619,67 @@ impl ChiefScreen {
     }
 }
 
+/// The spread flags and measurement conflicts of a pool, one row each, every judge's value
+/// side by side (workstation numbers only).
+fn flag_rows(desk: &Desk, pool: &PoolResults, flow: &PoolWorkflow) -> Vec<FlagRow> {
+    let sheet = &pool.sheet;
+    let ws = |key: i64| desk.results.contestant(key).and_then(|c| c.workstation);
+    let judge_name = |id: i64| {
+        flow.judges
+            .iter()
+            .find(|(j, _)| *j == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| format!("#{id}"))
+    };
+    let mut flags = Vec::new();
+    let limit = sheet.settings.spread_limit_percent;
+    for f in &pool.outcome.spread_flags {
+        let entries = workflow::sheet_cell(sheet, f.contestant, &f.criterion);
+        let values_text = workflow::values_text(&entries);
+        let resolved =
+            workflow::flag_accepted(&flow.resolutions, f.contestant, &f.criterion, &values_text)
+                .map(|r| format!("{}：{}", text::ACCEPTED, r.note));
+        flags.push(FlagRow {
+            contestant: f.contestant,
+            workstation: ws(f.contestant).map(|w| w.to_string()).unwrap_or_default(),
+            criterion: f.criterion.clone(),
+            criterion_name: crate::core::model::criterion_name(&sheet.criteria, &f.criterion),
+            conflict: false,
+            values: entries
+                .iter()
+                .map(|(j, v)| (*j, judge_name(*j), v.to_short()))
+                .collect(),
+            spread: text::spread_of(
+                &crate::core::score::Hundredths(f.max.0 - f.min.0).to_short(),
+                limit,
+            ),
+            resolved,
+        });
+    }
+    for c in &pool.outcome.conflicts {
+        flags.push(FlagRow {
+            contestant: c.contestant,
+            workstation: ws(c.contestant).map(|w| w.to_string()).unwrap_or_default(),
+            criterion: c.criterion.clone(),
+            criterion_name: sheet
+                .criteria
+                .iter()
+                .find(|k| k.code == c.criterion)
+                .map(|k| k.name.clone())
+                .unwrap_or_default(),
+            conflict: true,
+            values: c
+                .entries
+                .iter()
+                .map(|(j, v)| (*j, judge_name(*j), v.to_short()))
+                .collect(),
+            spread: text::CONFLICTS.to_string(),
+            resolved: None,
+        });
+    }
+    flags
+}
+
 /// Confirm / cancel; returns true when confirmed (and closes the dialog either way).
 pub fn dialog_buttons(ui: &mut egui::Ui, ready: bool, keep: &mut bool) -> bool {
     let mut confirmed = false;
@@ -737,4 +697,18 @@ pub fn dialog_buttons(ui: &mut egui::Ui, ready: bool, keep: &mut bool) -> bool {
         }
     });
     confirmed
+}
+
+/// One state draws both of the chief judge's screens: the progress board and the flags.
+impl View for ChiefScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        let Some(pool) = cx.pool_or_hint(ui) else {
+            return;
+        };
+        if cx.screen == Screen::Flags {
+            self.flags_ui(ui, pool, cx.busy, cx.actions);
+        } else {
+            self.progress_ui(ui, pool, cx.busy, cx.actions);
+        }
+    }
 }

@@ -1,21 +1,8 @@
 //! The question an irreversible step asks first (lock, 确认并解密, 公示, 定稿): what will happen,
 //! what cannot be undone, and a button that names the step. Nothing happens until it is pressed.
 
-use super::app::Action;
+use super::action::{Action, Question};
 use super::text;
-
-/// One question, with the action it releases.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Question {
-    pub title: String,
-    /// What will happen, one sentence a line.
-    pub happens: Vec<String>,
-    /// What cannot be undone afterwards.
-    pub irreversible: String,
-    /// The confirming button's label (the step's name).
-    pub yes: String,
-    pub then: Action,
-}
 
 impl Question {
     /// Draws the question; false once it is answered or dismissed.

@@ -5,8 +5,9 @@
 //! The judge sees only their own values; for a measurement criterion only how many others
 //! entered it, never their values (blind confirmation).
 
-use super::app::Action;
+use super::action::Action;
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::{Criterion, Kind, PoolKey, Status};
 use crate::core::score::Hundredths;
 use crate::ops::results::{PoolResults, Results};
@@ -435,7 +436,7 @@ impl GridScreen {
         };
     }
 
-    pub fn ui(
+    pub fn pool_ui(
         &mut self,
         ui: &mut egui::Ui,
         pool: &PoolResults,
@@ -729,6 +730,14 @@ impl GridScreen {
         }
         if let Some(r) = submit_row {
             self.confirm = Some(Confirm::Row(r));
+        }
+    }
+}
+
+impl View for GridScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        if let Some(pool) = cx.pool_or_hint(ui) {
+            self.pool_ui(ui, pool, cx.busy, cx.actions);
         }
     }
 }

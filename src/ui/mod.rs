@@ -1,29 +1,35 @@
 //! The window (egui). Only this module knows egui; it reads and changes data through `ops`.
 
+pub mod accounts_view;
+pub mod action;
 pub mod app;
 pub mod audit_view;
 pub mod charts;
 pub mod check_view;
+pub mod checkin_view;
 pub mod chief;
 pub mod confirm;
-pub mod coordinator;
 pub mod dialogs;
 pub mod file_list;
 pub mod fonts;
 pub mod grid;
 pub mod page_preview;
+pub mod people_view;
 pub mod print_view;
 pub mod registration_view;
 pub mod renderer;
 pub mod results_view;
 pub mod safety_view;
+pub mod scheme_editor;
 pub mod scores_view;
+pub mod settings_view;
 pub mod signin;
 pub mod startup;
 pub mod status_dialog;
 pub mod supervisor;
 pub mod task;
 pub mod text;
+pub mod view;
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -8,19 +8,18 @@
 //! chooses, hands the work to the worker thread and shows the answer. The preview and the
 //! register are rebuilt on the worker when the choice or the data changes, never per frame.
 
-use super::app::{Screen, ToolScreen};
 use super::dialogs::{self, Pending};
 use super::page_preview;
-use super::results_view::names_visible;
-use super::task::{self, Cx, Done, Outcome, TaskEnv};
+use super::task::{self, Done, Inbox, Outcome, TaskEnv};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::PoolKey;
 use crate::ops::certificates::{self, DEFAULT_PRINTER, PrintRequest};
 use crate::ops::documents::{self, Format, Preview};
+use crate::ops::view::names_visible;
 use crate::ops::{self, OpsError};
 use crate::print::certificate::{Layout, Offset, Paper};
 use crate::store::certificates::CertificateRow;
-use rusqlite::Connection;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
@@ -192,6 +191,8 @@ enum Reply {
 
 #[derive(Default)]
 pub struct PrintScreen {
+    /// Where this screen's tasks deliver their replies.
+    inbox: Inbox<Reply>,
     kind: Option<Kind>,
     all_pools: bool,
     paper: Option<Paper>,
@@ -323,8 +324,8 @@ impl PrintScreen {
 
     fn refresh(&mut self, cx: &mut Cx, choice: Choice) {
         self.requested = Some(choice.clone());
-        cx.run(Screen::Printing, move |env| {
-            let preview = build_preview(env.conn, &choice).map_err(OpsError::into_text);
+        cx.run(&self.inbox, move |env| {
+            let preview = build_preview(env, &choice).map_err(OpsError::into_text);
             let printers = certificates::printers(env.conn).unwrap_or_default();
             let register = match (&choice.pool, choice.kind.is_certificate()) {
                 (Some(pool), true) => certificates::list(env.conn, Some(pool)).unwrap_or_default(),
@@ -343,12 +344,12 @@ impl PrintScreen {
     fn start(
         &mut self,
         cx: &mut Cx,
-        run: impl FnOnce(&TaskEnv) -> Result<Done, String> + Send + 'static,
+        run: impl FnOnce(&TaskEnv) -> Result<Done<Reply>, String> + Send + 'static,
     ) {
         self.working = true;
         self.error = None;
         self.written = None;
-        cx.run(Screen::Printing, run);
+        cx.run(&self.inbox, run);
     }
 
     fn print(&mut self, cx: &mut Cx, choice: Choice) {
@@ -701,7 +702,7 @@ impl PrintScreen {
             ui.weak(text::REGISTER_EMPTY);
             return;
         }
-        let show_names = names_visible(cx.role, pool.info.state);
+        let show_names = names_visible(cx.role(), pool.info.state);
         egui::Grid::new("certificate_register")
             .striped(true)
             .num_columns(5)
@@ -844,8 +845,33 @@ impl PrintScreen {
     }
 }
 
-impl ToolScreen for PrintScreen {
+impl PrintScreen {
+    /// What one of this screen's tasks brought back (or the error it ended with).
+    fn finished(&mut self, outcome: Outcome<Reply>) {
+        match outcome {
+            Ok(Some(Reply::Snapshot(snapshot))) => self.shown = Some(*snapshot),
+            Ok(Some(Reply::Written(written))) => {
+                self.working = false;
+                self.written = Some(written);
+            }
+            Ok(Some(Reply::Changed)) => {
+                self.working = false;
+                self.reason.clear();
+            }
+            Ok(None) => self.working = false,
+            Err(e) => {
+                self.working = false;
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+impl View for PrintScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        for outcome in self.inbox.take() {
+            self.finished(outcome);
+        }
         self.poll_dialog();
         let choice = self.choice(cx);
         self.follow_default_path(cx, &choice);
@@ -865,29 +891,11 @@ impl ToolScreen for PrintScreen {
             });
         self.preview_ui(ui, &choice);
     }
-
-    fn finished(&mut self, outcome: Outcome) {
-        match task::reply_as::<Reply>(outcome) {
-            Ok(Some(Reply::Snapshot(snapshot))) => self.shown = Some(*snapshot),
-            Ok(Some(Reply::Written(written))) => {
-                self.working = false;
-                self.written = Some(written);
-            }
-            Ok(Some(Reply::Changed)) => {
-                self.working = false;
-                self.reason.clear();
-            }
-            Ok(None) => self.working = false,
-            Err(e) => {
-                self.working = false;
-                self.error = Some(e);
-            }
-        }
-    }
 }
 
 /// The first page of what `choice` prints, through the same `ops` functions as the file.
-fn build_preview(conn: &Connection, choice: &Choice) -> crate::ops::Result<Preview> {
+fn build_preview(env: &TaskEnv, choice: &Choice) -> crate::ops::Result<Preview> {
+    let conn = env.conn;
     let pool = choice.pool.as_ref();
     match choice.kind {
         Kind::Certificates | Kind::Drafts => certificates::preview(conn, &choice.request()),
@@ -906,7 +914,7 @@ fn build_preview(conn: &Connection, choice: &Choice) -> crate::ops::Result<Previ
 }
 
 /// Writes `choice` to `out` on the worker thread, reporting pages as they are laid down.
-fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done, String> {
+fn print(env: &TaskEnv, choice: &Choice, out: &Path) -> Result<Done<Reply>, String> {
     let last = Cell::new((0, 0));
     let mut progress = |done: usize, total: usize| {
         env.progress.set(done, total);

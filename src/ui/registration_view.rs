@@ -7,11 +7,11 @@
 //! saves them as xlsx or PDF, and saves the venue roster per pool with ID numbers masked unless
 //! the coordinator asks for full numbers (logged).
 
-use super::app::{Screen, ToolScreen};
 use super::dialogs::{self, Pending};
 use super::file_list::{Change, FileList};
-use super::task::{self, Cx, Done, Outcome, TaskEnv};
+use super::task::{self, Done, Inbox, Outcome, TaskEnv};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::PoolKey;
 use crate::core::problem::Problem;
 use crate::ops::documents::Format;
@@ -44,6 +44,8 @@ enum Reply {
 
 #[derive(Default)]
 pub struct RegistrationScreen {
+    /// Where this screen's tasks deliver their replies.
+    inbox: Inbox<Reply>,
     tab: Tab,
     /// The files to import, in the order chosen.
     forms: FileList,
@@ -145,7 +147,7 @@ impl RegistrationScreen {
             return;
         }
         let files = self.forms.files().to_vec();
-        cx.run(Screen::Registration, move |env| {
+        cx.run(&self.inbox, move |env| {
             let preview =
                 ops::registration::preview_registration(env.conn, &files, &preview_options())
                     .map_err(OpsError::into_text)?;
@@ -158,7 +160,7 @@ impl RegistrationScreen {
 
     fn start_import(&mut self, cx: &mut Cx, options: ImportOptions) {
         let files = self.forms.files().to_vec();
-        cx.run(Screen::Registration, move |env| {
+        cx.run(&self.inbox, move |env| {
             match ops::registration::import_registration(env.conn, &files, env.actor, &options) {
                 Ok(report) => Ok(Done::with(
                     text::imported(report.added, report.updated, report.unchanged),
@@ -188,7 +190,7 @@ impl RegistrationScreen {
         logged: bool,
         make: impl FnOnce(&TaskEnv) -> ops::Result<Vec<u8>> + Send + 'static,
     ) {
-        cx.run(Screen::Registration, move |env| {
+        cx.run(&self.inbox, move |env| {
             let bytes = make(env).map_err(OpsError::into_text)?;
             ops::safety::save_file(&path, &bytes).map_err(OpsError::into_text)?;
             let shown = path.display().to_string();
@@ -403,7 +405,7 @@ impl RegistrationScreen {
 
     fn start_logistics(&mut self, cx: &mut Cx) {
         self.logistics_asked = true;
-        cx.run(Screen::Registration, |env| {
+        cx.run(&self.inbox, |env| {
             let plan = ops::logistics::logistics(env.conn).map_err(OpsError::into_text)?;
             let tables = ops::logistics::logistics_tables(&plan);
             Ok(Done::with(
@@ -659,8 +661,39 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
     }
 }
 
-impl ToolScreen for RegistrationScreen {
+impl RegistrationScreen {
+    /// What one of this screen's tasks brought back (or the error it ended with).
+    fn finished(&mut self, outcome: Outcome<Reply>) {
+        match outcome {
+            Ok(Some(Reply::Preview(files, preview))) => {
+                self.imported = None;
+                self.note = None;
+                self.preview = Some((files, preview));
+            }
+            Ok(Some(Reply::Imported(report))) => {
+                self.note = None;
+                self.preview = None;
+                self.imported = Some(report);
+                // The logistics come from the forms just imported.
+                self.logistics = None;
+                self.logistics_asked = false;
+            }
+            Ok(Some(Reply::Logistics(tables))) => self.logistics = Some(tables),
+            Ok(Some(Reply::Written(path))) => {
+                self.note = None;
+                self.written = Some(path);
+            }
+            Ok(None) => {}
+            Err(e) => self.note = Some((e, true)),
+        }
+    }
+}
+
+impl View for RegistrationScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        for outcome in self.inbox.take() {
+            self.finished(outcome);
+        }
         self.poll_dialogs();
         if self.preview_wanted && !cx.busy {
             self.start_preview(cx);
@@ -690,31 +723,6 @@ impl ToolScreen for RegistrationScreen {
             Tab::Import => self.import_ui(ui, cx),
             Tab::Logistics => self.logistics_ui(ui, cx),
             Tab::Roster => self.roster_ui(ui, cx),
-        }
-    }
-
-    fn finished(&mut self, outcome: Outcome) {
-        match task::reply_as::<Reply>(outcome) {
-            Ok(Some(Reply::Preview(files, preview))) => {
-                self.imported = None;
-                self.note = None;
-                self.preview = Some((files, preview));
-            }
-            Ok(Some(Reply::Imported(report))) => {
-                self.note = None;
-                self.preview = None;
-                self.imported = Some(report);
-                // The logistics come from the forms just imported.
-                self.logistics = None;
-                self.logistics_asked = false;
-            }
-            Ok(Some(Reply::Logistics(tables))) => self.logistics = Some(tables),
-            Ok(Some(Reply::Written(path))) => {
-                self.note = None;
-                self.written = Some(path);
-            }
-            Ok(None) => {}
-            Err(e) => self.note = Some((e, true)),
         }
     }
 

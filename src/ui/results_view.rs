@@ -2,11 +2,14 @@
 //! Before a pool is decrypted only the coordinator (who ran the draw) sees names; everyone
 //! else sees workstation numbers.
 
+use super::action::{Action, Screen};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::evaluate::ContestantOutcome;
 use crate::core::model::{PoolState, Role};
 use crate::core::score::Hundredths;
 use crate::ops::results::{PoolResults, Results};
+use crate::ops::view::names_visible;
 use egui_extras::{Column, TableBuilder};
 
 fn score(value: Option<Hundredths>) -> String {
@@ -32,11 +35,6 @@ pub struct ResultLine {
     pub title: String,
     pub coach: String,
     pub tie_break: String,
-}
-
-/// May this role see names and units in a pool in this state?
-pub fn names_visible(role: Role, state: PoolState) -> bool {
-    role == Role::Coordinator || state >= PoolState::Decrypted
 }
 
 impl ResultLine {
@@ -90,6 +88,40 @@ impl ResultLine {
     }
 }
 
+/// The results screen: the selected pool's lines, built when data or the selection changes.
+#[derive(Default)]
+pub struct ResultsScreen {
+    lines: Vec<ResultLine>,
+}
+
+impl ResultsScreen {
+    pub fn lines(&self) -> &[ResultLine] {
+        &self.lines
+    }
+
+    pub fn clear(&mut self) {
+        self.lines.clear();
+    }
+
+    pub fn rebuild(&mut self, results: &Results, pool: &PoolResults, role: Role) {
+        self.lines = lines(results, pool, names_visible(role, pool.info.state));
+    }
+}
+
+impl View for ResultsScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        let Some(pool) = cx.pool_or_hint(ui) else {
+            return;
+        };
+        let empty = crate::ops::workflow::PoolWorkflow::default();
+        let flow = cx.flow.unwrap_or(&empty);
+        let show_names = names_visible(cx.role(), pool.info.state);
+        let may_print = Screen::for_role(cx.role()).contains(&Screen::Printing);
+        let reprint = may_print.then_some(&mut *cx.actions);
+        pool_results_ui(ui, pool, flow, &self.lines, show_names, reprint);
+    }
+}
+
 /// The lines of one pool; names and units only when `show_names`. Without names the lines go
 /// by workstation: the stored order (ID numbers, hence regions and units) would let anyone with
 /// the roster link workstations to people before decryption.
@@ -113,7 +145,7 @@ pub fn pool_results_ui(
     flow: &crate::ops::workflow::PoolWorkflow,
     lines: &[ResultLine],
     show_names: bool,
-    reprint: Option<&mut Vec<super::app::Action>>,
+    reprint: Option<&mut Vec<Action>>,
 ) {
     let outcome = &pool.outcome;
     // A score an appeal changed after the 公示 makes the printed 公示 out of date: whoever may
@@ -132,10 +164,7 @@ pub fn pool_results_ui(
                 text::publication_out_of_date(appeal.id, appeal.decided_at.as_deref()),
             );
             if ui.button(text::REPRINT_PUBLICATION_BUTTON).clicked() {
-                actions.push(super::app::Action::ChoosePrint(
-                    super::print_view::Kind::Publication,
-                ));
-                actions.push(super::app::Action::Open(super::app::Screen::Printing));
+                actions.push(Action::ReprintPublication);
             }
         });
     }

@@ -4,11 +4,12 @@
 //! (everyone who sees the screen). Every database step runs on the worker as a task; a restore
 //! goes through the window (`Action::Restore`), which closes and reopens the database.
 
-use super::app::{Action, Screen, ToolScreen};
+use super::action::Action;
 use super::chief::dialog_buttons;
 use super::dialogs::{self, Pending};
-use super::task::{self, Cx, Done, Outcome, TaskEnv};
+use super::task::{Done, Inbox, Outcome, TaskEnv};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::Role;
 use crate::ops::backup::{self, BackupFile, BackupInfo};
 use crate::ops::bundle::{self, Exported, Imported, Keep};
@@ -95,6 +96,8 @@ enum Dialog {
 
 #[derive(Default)]
 pub struct SafetyScreen {
+    /// Where this screen's tasks deliver their replies.
+    inbox: Inbox<Reply>,
     tab: Option<Tab>,
     requested: bool,
     overview: Overview,
@@ -127,10 +130,11 @@ fn overview(env: &TaskEnv) -> ops::Result<Overview> {
 /// Runs `step`, then reads the overview again, as one task of this screen.
 fn step(
     cx: &mut Cx,
+    inbox: &Inbox<Reply>,
     changes: bool,
     run: impl FnOnce(&TaskEnv) -> ops::Result<(String, Option<Note>)> + Send + 'static,
 ) {
-    cx.run(Screen::Safety, move |env| {
+    cx.run(inbox, move |env| {
         let (message, note) = run(env).map_err(OpsError::into_text)?;
         let overview = overview(env).map_err(OpsError::into_text)?;
         let done = Done::with(message, Reply { note, overview });
@@ -246,7 +250,7 @@ impl SafetyScreen {
                 .add_enabled(!cx.busy, egui::Button::new(text::BACKUP_NOW))
                 .clicked()
             {
-                step(cx, false, |env| {
+                step(cx, &self.inbox, false, |env| {
                     let info = backup::automatic(env.conn, backup::Reason::Manual)?;
                     Ok((
                         text::backed_up(&info.path.display().to_string()),
@@ -281,7 +285,7 @@ impl SafetyScreen {
                 )
                 .clicked()
             {
-                step(cx, false, move |env| {
+                step(cx, &self.inbox, false, move |env| {
                     let info = backup::backup_to(env.conn, Path::new(&out))?;
                     Ok((
                         text::backed_up(&info.path.display().to_string()),
@@ -331,7 +335,7 @@ impl SafetyScreen {
                             {
                                 let path = row.path.clone();
                                 let name = row.name.clone();
-                                step(cx, false, move |_| {
+                                step(cx, &self.inbox, false, move |_| {
                                     let report = verify::verify_file(&path)?;
                                     Ok((
                                         text::verified_line(&name, report.is_clean()),
@@ -445,7 +449,7 @@ impl SafetyScreen {
             .clicked()
         {
             let (key, name) = (self.trust_key.clone(), self.trust_name.trim().to_string());
-            step(cx, true, move |env| {
+            step(cx, &self.inbox, true, move |env| {
                 let outcome = device::trust(env.conn, env.actor, &key, &name)?;
                 Ok((
                     text::device_added(&name),
@@ -489,7 +493,7 @@ impl SafetyScreen {
                 )
                 .clicked()
             {
-                step(cx, false, move |env| {
+                step(cx, &self.inbox, false, move |env| {
                     let exported = bundle::export(env.conn, Path::new(&out))?;
                     Ok((
                         text::SAFE_TO_REMOVE.to_string(),
@@ -522,7 +526,7 @@ impl SafetyScreen {
                 )
                 .clicked()
             {
-                step(cx, true, move |env| {
+                step(cx, &self.inbox, true, move |env| {
                     let imported = bundle::import(env.conn, env.actor, Path::new(&from))?;
                     Ok((
                         text::bundle_merged(
@@ -548,7 +552,7 @@ impl SafetyScreen {
             .conflicts
             .iter()
             .filter(|c| {
-                cx.role != Role::Chief
+                cx.role() != Role::Chief
                     || pool.as_deref() == Some(&format!("{}-{}", c.pool_event, c.pool_group))
             })
             .collect();
@@ -592,7 +596,7 @@ impl SafetyScreen {
             .add_enabled(!cx.busy, egui::Button::new(text::VERIFY_DATABASE))
             .clicked()
         {
-            step(cx, false, |env| {
+            step(cx, &self.inbox, false, |env| {
                 let report = verify::verify(env.conn, true)?;
                 let heads = verify::lock_heads(env.conn)?;
                 let what = env
@@ -641,7 +645,7 @@ impl SafetyScreen {
                     });
                     if dialog_buttons(ui, !cx.busy, &mut keep) {
                         let (id, which) = (*id, *which);
-                        step(cx, true, move |env| {
+                        step(cx, &self.inbox, true, move |env| {
                             bundle::resolve(env.conn, env.actor, id, which)?;
                             Ok((text::conflict_resolved(id), Some(Note::Resolved(id))))
                         });
@@ -697,20 +701,43 @@ fn report_findings_ui(ui: &mut egui::Ui, what: &str, report: &Report) {
         });
 }
 
-impl ToolScreen for SafetyScreen {
+impl SafetyScreen {
+    /// What one of this screen's tasks brought back (or the error it ended with).
+    fn finished(&mut self, outcome: Outcome<Reply>) {
+        match outcome {
+            Ok(Some(reply)) => {
+                self.overview = reply.overview;
+                if reply.note.is_some() {
+                    self.note = reply.note;
+                }
+                self.error = None;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.note = None;
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+impl View for SafetyScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        for outcome in self.inbox.take() {
+            self.finished(outcome);
+        }
         self.poll_dialogs();
         if !self.requested && !cx.busy {
             self.requested = true;
-            step(cx, false, |_| Ok((String::new(), None)));
+            step(cx, &self.inbox, false, |_| Ok((String::new(), None)));
         }
-        let Some(tab) = self.tab(cx.role) else {
+        let Some(tab) = self.tab(cx.role()) else {
             return;
         };
         ui.horizontal(|ui| {
             ui.heading(text::SCREEN_SAFETY);
             ui.separator();
-            for &t in Tab::for_role(cx.role) {
+            for &t in Tab::for_role(cx.role()) {
                 if ui.selectable_label(tab == t, t.label()).clicked() {
                     self.tab = Some(t);
                     self.note = None;
@@ -728,22 +755,5 @@ impl ToolScreen for SafetyScreen {
             Tab::Verify => self.verify_ui(ui, cx),
         }
         self.dialog_ui(ui, cx);
-    }
-
-    fn finished(&mut self, outcome: Outcome) {
-        match task::reply_as::<Reply>(outcome) {
-            Ok(Some(reply)) => {
-                self.overview = reply.overview;
-                if reply.note.is_some() {
-                    self.note = reply.note;
-                }
-                self.error = None;
-            }
-            Ok(None) => {}
-            Err(e) => {
-                self.note = None;
-                self.error = Some(e);
-            }
-        }
     }
 }

@@ -3,12 +3,12 @@
 //! `interchange.md`. One import is one transaction: any error refuses every file, names the
 //! file, row and field, and changes nothing; warnings do not block.
 
-use super::app::{Screen, ToolScreen};
 use super::dialogs;
 use super::file_list::{Change, FileList};
 use super::registration_view::problems_ui;
-use super::task::{self, Cx, Done, Outcome};
+use super::task::{Done, Inbox, Outcome};
 use super::text;
+use super::view::{Cx, View};
 use crate::core::problem::Problem;
 use crate::ops::{self, OpsError};
 use std::path::PathBuf;
@@ -52,6 +52,8 @@ pub enum Imported {
 
 #[derive(Default)]
 pub struct ScoresScreen {
+    /// Where this screen's tasks deliver their replies.
+    inbox: Inbox<Imported>,
     kind: Kind,
     files: FileList,
     outcome: Option<Imported>,
@@ -80,7 +82,7 @@ impl ScoresScreen {
 
     fn start_import(&mut self, cx: &mut Cx) {
         let (kind, files) = (self.kind, self.files.files().to_vec());
-        cx.run(Screen::ScoreImport, move |env| {
+        cx.run(&self.inbox, move |env| {
             let mut tables = Vec::new();
             let mut problems = Vec::new();
             for file in &files {
@@ -120,8 +122,28 @@ impl ScoresScreen {
     }
 }
 
-impl ToolScreen for ScoresScreen {
+impl ScoresScreen {
+    /// What one of this screen's tasks brought back (or the error it ended with).
+    fn finished(&mut self, outcome: Outcome<Imported>) {
+        match outcome {
+            Ok(Some(imported)) => {
+                if matches!(imported, Imported::Done { .. }) {
+                    self.files.clear();
+                }
+                self.outcome = Some(imported);
+                self.note = None;
+            }
+            Ok(None) => {}
+            Err(e) => self.note = Some(e),
+        }
+    }
+}
+
+impl View for ScoresScreen {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        for outcome in self.inbox.take() {
+            self.finished(outcome);
+        }
         ui.horizontal(|ui| {
             ui.heading(text::SCREEN_SCORE_IMPORT);
             ui.add_space(16.0);
@@ -187,20 +209,6 @@ impl ToolScreen for ScoresScreen {
                     .show(ui, |ui| problems_ui(ui, "score_problems", problems));
             }
             None => {}
-        }
-    }
-
-    fn finished(&mut self, outcome: Outcome) {
-        match task::reply_as::<Imported>(outcome) {
-            Ok(Some(imported)) => {
-                if matches!(imported, Imported::Done { .. }) {
-                    self.files.clear();
-                }
-                self.outcome = Some(imported);
-                self.note = None;
-            }
-            Ok(None) => {}
-            Err(e) => self.note = Some(e),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The sign-in screen (pick your name, type your PIN) and the first-start walk-through that
 //! creates the coordinator account.
 
-use super::app::Action;
+use super::action::Action;
 use super::text;
 use crate::core::model::Role;
 use crate::ops::workflow::AccountView;

@@ -3,7 +3,7 @@
 //! it is saved — who is no longer ranked, how the participant count and quotas move — as
 //! `ops::status::status_options` offers it, and takes a reason (audited with the change).
 
-use super::app::Action;
+use super::action::Action;
 use super::text;
 use crate::core::model::Status;
 

@@ -2,8 +2,9 @@
 //! (公示), record appeals with their outcome and the score changes they caused, and make the
 //! results final.
 
-use super::app::Action;
+use super::action::Action;
 use super::text;
+use super::view::{Cx, View};
 use crate::core::model::{PoolState, Status};
 use crate::core::score::Hundredths;
 use crate::ops::results::PoolResults;
@@ -25,7 +26,7 @@ pub struct SupervisorScreen {
 }
 
 impl SupervisorScreen {
-    pub fn ui(
+    pub fn pool_ui(
         &mut self,
         ui: &mut egui::Ui,
         desk: &Desk,
@@ -359,5 +360,16 @@ impl SupervisorScreen {
         if let Some(message) = &self.message {
             ui.label(message);
         }
+    }
+}
+
+impl View for SupervisorScreen {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        let Some(pool) = cx.pool_or_hint(ui) else {
+            return;
+        };
+        let empty = PoolWorkflow::default();
+        let flow = cx.flow.unwrap_or(&empty);
+        self.pool_ui(ui, cx.desk, pool, flow, cx.busy, cx.actions);
     }
 }

@@ -1,24 +1,18 @@
 //! Work a screen hands to the worker thread, and what it brings back.
 //!
 //! The tool screens (registration import, print centre, certificate check, backups and USB
-//! merge) keep their own state and do not add variants to `app::Action`: they push a [`Task`]
-//! that runs on the worker thread with the connection and the signed-in person, may report
-//! progress (shown as a bar in the status line), and returns a message for the status line
-//! and a reply for the screen that asked.
+//! merge) keep their own state and do not add variants to `Action`: they push a
+//! [`Task`](super::view::Task) that runs on the worker thread with the connection and the
+//! signed-in person, may report progress (shown as a bar in the status line), and returns a
+//! message for the status line and a reply of the screen's own type, delivered to the
+//! screen's [`Inbox`] (the window's own requests have their typed `Reply` in `app::apply`).
 
-use super::app::{Action, Screen};
-use crate::core::model::Role;
 use crate::ops::Actor;
-use crate::ops::results::PoolResults;
-use crate::ops::workflow::Desk;
 use rusqlite::Connection;
-use std::any::Any;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// What a finished task hands back to its screen.
-pub type Reply = Box<dyn Any + Send>;
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// How far a batch has come: `done` of `total` (both 0 until the task reports).
 #[derive(Clone, Debug, Default)]
@@ -39,15 +33,15 @@ impl Progress {
 
 /// A finished task: the status line's message, the reply for its screen, and whether the
 /// window's data must be reloaded (the task changed the database).
-pub struct Done {
+pub struct Done<R> {
     pub message: String,
-    pub reply: Option<Reply>,
+    pub reply: Option<R>,
     pub reload: bool,
 }
 
-impl Done {
+impl<R> Done<R> {
     /// A message only; nothing changed.
-    pub fn said(message: impl Into<String>) -> Done {
+    pub fn said(message: impl Into<String>) -> Done<R> {
         Done {
             message: message.into(),
             reply: None,
@@ -56,18 +50,76 @@ impl Done {
     }
 
     /// A message and a reply; nothing changed.
-    pub fn with(message: impl Into<String>, reply: impl Any + Send) -> Done {
+    pub fn with(message: impl Into<String>, reply: R) -> Done<R> {
         Done {
             message: message.into(),
-            reply: Some(Box::new(reply)),
+            reply: Some(reply),
             reload: false,
         }
     }
 
     /// The task changed the database: reload after it.
-    pub fn changed(mut self) -> Done {
+    pub fn changed(mut self) -> Done<R> {
         self.reload = true;
         self
+    }
+}
+
+/// What a finished task brought back to the screen that asked: its reply, or the error text.
+pub type Outcome<R> = Result<Option<R>, String>;
+
+/// Where a screen's tasks deliver what they bring back, typed by the screen's own reply: a task
+/// can only be started with the inbox of the reply type it returns, so a reply of another type
+/// cannot reach a screen. The screen takes its replies when it is drawn.
+pub struct Inbox<R> {
+    sender: Sender<Outcome<R>>,
+    receiver: Receiver<Outcome<R>>,
+}
+
+impl<R> Default for Inbox<R> {
+    fn default() -> Inbox<R> {
+        let (sender, receiver) = channel();
+        Inbox { sender, receiver }
+    }
+}
+
+impl<R> Inbox<R> {
+    /// The replies delivered since the last call, oldest first.
+    pub fn take(&self) -> Vec<Outcome<R>> {
+        self.receiver.try_iter().collect()
+    }
+
+    pub(super) fn sender(&self) -> Sender<Outcome<R>> {
+        self.sender.clone()
+    }
+}
+
+/// What the window keeps of a finished task (its reply went to the screen's inbox): the
+/// status line's message (`None` leaves the line as it is) and whether to reload.
+pub struct Ended {
+    pub message: Option<Result<String, String>>,
+    pub reload: bool,
+}
+
+/// Runs `run` and delivers its reply (or error) to `sender`; an error also goes to the
+/// status line and reloads (the task may have changed part of the data before it failed).
+pub(super) fn finish<R>(sender: &Sender<Outcome<R>>, ran: Result<Done<R>, String>) -> Ended {
+    // A screen's state is gone once the person signed out: its reply is dropped with it.
+    match ran {
+        Ok(done) => {
+            let _ = sender.send(Ok(done.reply));
+            Ended {
+                message: (!done.message.is_empty()).then_some(Ok(done.message)),
+                reload: done.reload,
+            }
+        }
+        Err(e) => {
+            let _ = sender.send(Err(e.clone()));
+            Ended {
+                message: Some(Err(e)),
+                reload: true,
+            }
+        }
     }
 }
 
@@ -78,73 +130,6 @@ pub struct TaskEnv<'a> {
     pub actor: &'a Actor,
     pub progress: &'a Progress,
     pub db: Option<&'a Path>,
-}
-
-pub type TaskFn = Box<dyn FnOnce(&TaskEnv) -> Result<Done, String> + Send>;
-
-/// A piece of work for the worker thread on behalf of `screen`.
-pub struct Task {
-    pub screen: Screen,
-    pub run: TaskFn,
-}
-
-impl Task {
-    pub fn new(
-        screen: Screen,
-        run: impl FnOnce(&TaskEnv) -> Result<Done, String> + Send + 'static,
-    ) -> Task {
-        Task {
-            screen,
-            run: Box::new(run),
-        }
-    }
-}
-
-/// What a tool screen draws from, and where it puts what the person asked for.
-pub struct Cx<'a> {
-    pub desk: &'a Desk,
-    /// The pool selected on the left (already limited to what the person may see).
-    pub pool: Option<&'a PoolResults>,
-    pub role: Role,
-    /// The database file (`None` for an in-memory database).
-    pub db: Option<&'a Path>,
-    /// Slow work is running: buttons that need the database are disabled.
-    pub busy: bool,
-    /// Goes up every time the window's data is reloaded: what a screen built from the
-    /// database is stale when this has changed.
-    pub version: u64,
-    pub tasks: &'a mut Vec<Task>,
-    /// Window-level requests (a restore, which closes and reopens the database).
-    pub actions: &'a mut Vec<Action>,
-}
-
-impl Cx<'_> {
-    /// The folder holding the database file (`None` for an in-memory database).
-    pub fn db_dir(&self) -> Option<&Path> {
-        self.db.and_then(Path::parent)
-    }
-
-    /// A folder beside the database where a screen saves what it writes (relative to the
-    /// working folder for an in-memory database).
-    pub fn beside_db(&self, folder: &str) -> PathBuf {
-        self.db_dir().unwrap_or(Path::new("")).join(folder)
-    }
-
-    pub fn run(
-        &mut self,
-        screen: Screen,
-        run: impl FnOnce(&TaskEnv) -> Result<Done, String> + Send + 'static,
-    ) {
-        self.tasks.push(Task::new(screen, run));
-    }
-}
-
-/// What a finished task brought back to the screen that asked: its reply, or the error text.
-pub type Outcome = Result<Option<Reply>, String>;
-
-/// Takes the reply out as `T` (when the task sent one of that type).
-pub fn reply_as<T: 'static>(outcome: Outcome) -> Result<Option<T>, String> {
-    outcome.map(|reply| reply.and_then(|r| r.downcast::<T>().ok().map(|b| *b)))
 }
 
 /// Opens a file in the system's viewer (the PDF viewer for a PDF, the spreadsheet for an
@@ -169,7 +154,7 @@ pub fn open_in_system_viewer(path: &Path) -> Result<(), String> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map(|_| ())
-        .map_err(|e| format!("无法用系统程序打开 {}：{e}", path.display()))
+        .map_err(|e| super::text::cannot_open(&path.display().to_string(), &e.to_string()))
 }
 
 #[cfg(test)]
@@ -187,12 +172,24 @@ mod tests {
     }
 
     #[test]
-    fn reply_as_takes_out_the_right_type_only() {
-        let outcome: Outcome = Ok(Some(Box::new(7u32)));
-        assert_eq!(reply_as::<u32>(outcome), Ok(Some(7)));
-        let outcome: Outcome = Ok(Some(Box::new(7u32)));
-        assert_eq!(reply_as::<String>(outcome), Ok(None));
-        let outcome: Outcome = Err("坏了".into());
-        assert_eq!(reply_as::<u32>(outcome), Err("坏了".into()));
+    fn a_task_delivers_its_reply_to_its_screens_inbox_and_its_message_to_the_status_line() {
+        let inbox: Inbox<u32> = Inbox::default();
+        let ended = finish(&inbox.sender(), Ok(Done::with("好了", 7u32)));
+        assert_eq!(ended.message, Some(Ok("好了".to_string())));
+        assert!(!ended.reload);
+        let ended = finish(&inbox.sender(), Err::<Done<u32>, _>("坏了".into()));
+        assert_eq!(ended.message, Some(Err("坏了".to_string())));
+        assert!(ended.reload);
+        assert_eq!(inbox.take(), vec![Ok(Some(7)), Err("坏了".to_string())]);
+        assert_eq!(inbox.take(), Vec::new());
+    }
+
+    #[test]
+    fn a_quiet_task_leaves_the_status_line_and_still_answers_its_screen() {
+        let inbox: Inbox<u32> = Inbox::default();
+        let ended = finish(&inbox.sender(), Ok(Done::said("").changed()));
+        assert_eq!(ended.message, None);
+        assert!(ended.reload);
+        assert_eq!(inbox.take(), vec![Ok(None)]);
     }
 }

@@ -2,8 +2,7 @@
 //! `core::model`), in one place. Only symbols from GB2312 (● ○ → ↓ ×) are used, so the bundled
 //! fonts cover every character.
 
-use super::app::Action;
-use super::confirm::Question;
+use super::action::{Action, Question, Screen};
 
 pub const WINDOW_TITLE: &str = "江苏省电子商务技术应用职业技能竞赛 · 决赛评分系统";
 pub const APP_NAME: &str = "judgedesk";
@@ -792,3 +791,105 @@ pub fn missing_line(ws: u32, criterion: &str, judge: Option<&str>) -> String {
 pub const WINDOW_FAILED: &str = "窗口无法启动（已依次试过各种绘制方式；可用 --renderer glow 或 --renderer wgpu 指定，见使用说明）";
 /// A renderer failed after the window had begun: no second window is started.
 pub const WINDOW_ALREADY_STARTED: &str = "窗口已启动过一次";
+
+// ---- what a finished request says in the status line ------------------------------------
+
+pub const WORKER_DIED: &str = "后台任务意外中止，请重新启动程序";
+/// The folder beside the database the mapping sheets are written into.
+pub const MAPPING_SHEETS_FOLDER: &str = "对照表";
+
+pub fn submitted(n: usize) -> String {
+    format!("已提交 {n} 名选手的评分")
+}
+pub fn reopened(n: usize) -> String {
+    format!("已退回 {n} 名选手的评分")
+}
+pub fn flag_accepted(criterion: &str) -> String {
+    format!("已接受 {criterion} 的评分差异")
+}
+pub fn rescore_requested(criterion: &str) -> String {
+    format!("已要求重评 {criterion}")
+}
+pub fn pool_locked(pool: &str) -> String {
+    format!("{pool} 已锁定")
+}
+pub fn pool_unlocked(pool: &str) -> String {
+    format!("{pool} 已解锁")
+}
+pub fn pool_decrypted(pool: &str) -> String {
+    format!("{pool} 已确认并解密")
+}
+pub fn pool_published(pool: &str) -> String {
+    format!("{pool} 已公示")
+}
+pub fn pool_finalized(pool: &str) -> String {
+    format!("{pool} 已定稿")
+}
+pub fn appeal_recorded(id: i64) -> String {
+    format!("已登记申诉 #{id}")
+}
+pub fn appeal_change_recorded(appeal: i64) -> String {
+    format!("申诉 #{appeal} 的改分已记录，名次已重新计算")
+}
+pub fn appeal_decided(appeal: i64) -> String {
+    format!("申诉 #{appeal} 已处理")
+}
+pub fn checked_in(status: &str) -> String {
+    format!("检录：{status}")
+}
+pub fn draw_done(pool: &str, n: usize) -> String {
+    format!("{pool} 抽签完成：{n} 人")
+}
+/// The recorded draw redone: the same (`Some(true)`), different, or no seed recorded.
+pub fn draw_verified(same: Option<bool>) -> String {
+    match same {
+        Some(true) => DRAW_VERIFIED,
+        Some(false) => DRAW_MISMATCH,
+        None => DRAW_NO_SEED,
+    }
+    .to_string()
+}
+pub fn contestant_edited(name: &str) -> String {
+    format!("已修改 {name}")
+}
+pub fn unit_renamed(name: &str) -> String {
+    format!("单位已改名为 {name}")
+}
+pub fn account_added(name: &str) -> String {
+    format!("已新建账号 {name}")
+}
+pub fn pools_set(name: &str) -> String {
+    format!("已更新 {name} 的赛项组别")
+}
+pub fn account_reset(name: &str) -> String {
+    format!("账号 {name} 已解锁")
+}
+pub fn settings_saved(pool: &str) -> String {
+    format!("{pool} 设置已保存")
+}
+pub fn cannot_open(path: &str, error: &str) -> String {
+    format!("无法用系统程序打开 {path}：{error}")
+}
+
+impl Screen {
+    pub fn label(self) -> &'static str {
+        match self {
+            Screen::Grid => SCREEN_GRID,
+            Screen::Progress => SCREEN_PROGRESS,
+            Screen::Flags => SCREEN_FLAGS,
+            Screen::Oversight => SCREEN_OVERSIGHT,
+            Screen::CheckIn => SCREEN_CHECKIN,
+            Screen::People => SCREEN_PEOPLE,
+            Screen::Accounts => SCREEN_ACCOUNTS,
+            Screen::Settings => SCREEN_SETTINGS,
+            Screen::Results => SCREEN_RESULTS,
+            Screen::Charts => SCREEN_CHARTS,
+            Screen::Audit => SCREEN_AUDIT,
+            Screen::Registration => SCREEN_REGISTRATION,
+            Screen::Printing => SCREEN_PRINTING,
+            Screen::CertCheck => SCREEN_CERT_CHECK,
+            Screen::Safety => SCREEN_SAFETY,
+            Screen::ScoreImport => SCREEN_SCORE_IMPORT,
+        }
+    }
+}
