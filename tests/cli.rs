@@ -469,6 +469,53 @@ fn status_change_and_accounts_from_the_command_line() {
 }
 
 #[test]
+fn a_bad_pool_status_score_or_override_is_refused_in_words_with_exit_1() {
+    let dir = Dir::new("cli-bad-values");
+    let db = demo(&dir);
+    let before = fingerprint(&db);
+    for (args, message) in [
+        (
+            vec!["results", "--pool", "XX"],
+            "error: 赛项组别“XX”应写作 DS-ZG 这样的形式",
+        ),
+        (
+            vec!["contestant", "status", "320102199001011232", "迟到"],
+            "error: 状态“迟到”应为 正常、缺考、弃赛 或 取消资格",
+        ),
+        (
+            vec![
+                "score",
+                "set",
+                "--pool",
+                "DS-ZG",
+                "--judge",
+                "DS-ZG裁判1",
+                "--workstation",
+                "1",
+                "--criterion",
+                "DS01",
+                "--value",
+                "9.555",
+            ],
+            "error: 分数“9.555”: 最多两位小数",
+        ),
+        (
+            vec!["import", "registration", "a.csv", "--override", "abc"],
+            "error: --override “abc”应写作 身份证号=理由",
+        ),
+        (
+            vec!["pool", "lock", "--pool", "DSZG", "--as", "DS-ZG裁判长"],
+            "error: 赛项组别“DSZG”应写作 DS-ZG 这样的形式",
+        ),
+    ] {
+        let out = run(&db, &args);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out).trim_end(), message, "{args:?}");
+    }
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let dir = Dir::new("cli-usage");
     let db = dir.path("x.sqlite");

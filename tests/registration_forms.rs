@@ -5,7 +5,9 @@
 
 mod support;
 
-use judgedesk::ops::registration::{ImportOptions, ImportReport, import_registration};
+use judgedesk::ops::registration::{
+    ImportOptions, ImportReport, QuotaOverride, import_registration,
+};
 use judgedesk::ops::{Actor, OpsError};
 use judgedesk::store::{people, units};
 use rusqlite::Connection;
@@ -169,7 +171,7 @@ fn outcome(result: Result<ImportReport, OpsError>) -> (bool, Vec<String>) {
 struct Case {
     file: &'static str,
     spoil: Box<dyn Fn(&mut Form)>,
-    overrides: Vec<(String, String)>,
+    overrides: Vec<QuotaOverride>,
     imports: bool,
     expected: Vec<String>,
 }
@@ -444,7 +446,10 @@ fn corpus() -> Vec<Case> {
     ];
     // A third student with an override passes the quota but not the department limit.
     cases.push(Case {
-        overrides: vec![(third_student.clone(), "东道主学校".into())],
+        overrides: vec![QuotaOverride {
+            id_number: third_student.clone(),
+            reason: "东道主学校".into(),
+        }],
         ..case(
             "同院系学生超限.xlsx",
             move |f| {

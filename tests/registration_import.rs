@@ -3,7 +3,7 @@
 mod support;
 
 use judgedesk::ops::registration::{
-    ImportOptions, ImportReport, import_registration, preview_registration,
+    ImportOptions, ImportReport, QuotaOverride, import_registration, preview_registration,
 };
 use judgedesk::ops::{Actor, OpsError};
 use judgedesk::store::people;
@@ -351,7 +351,10 @@ fn third_contestant_needs_an_override_which_is_audited() -> TestResult {
 
     let options = ImportOptions {
         dry_run: false,
-        quota_overrides: vec![(third.to_lowercase(), "东道主单位".into())],
+        quota_overrides: vec![QuotaOverride {
+            id_number: third.to_lowercase(),
+            reason: "东道主单位".into(),
+        }],
     };
     let report = f.import(std::slice::from_ref(&path), &options)?;
     assert_eq!(report.added, 3);
@@ -419,7 +422,10 @@ fn preview_names_who_an_override_would_admit_and_writes_nothing() -> TestResult 
     let path = f.write("预检.csv", csv.as_bytes())?;
     let options = ImportOptions {
         dry_run: true,
-        quota_overrides: vec![(third.clone(), "东道主单位".into())],
+        quota_overrides: vec![QuotaOverride {
+            id_number: third.clone(),
+            reason: "东道主单位".into(),
+        }],
     };
     let preview = preview_registration(&f.conn, std::slice::from_ref(&path), &options)?;
     assert_eq!((preview.errors.len(), preview.over_quota.len()), (0, 0));
