@@ -127,6 +127,9 @@ fn refused_lines(error: OpsError) -> anyhow::Result<Outcome> {
             problems.iter().map(Problem::to_string).collect(),
         )),
         OpsError::Denied(message) => Ok(Outcome::Refused(vec![format!("error: {message}")])),
+        // A file fault is told with what to do about it, and exits 1 like a refusal: the
+        // command did not do its work and changed nothing.
+        fault @ OpsError::Io { .. } => Ok(Outcome::Refused(vec![format!("error: {fault}")])),
         OpsError::Store(e) => Err(e.into()),
     }
 }

@@ -283,6 +283,22 @@ fn the_same_cell_changed_on_two_laptops_is_a_conflict_for_the_chief_judge() {
 }
 
 #[test]
+fn a_missing_stick_is_a_file_fault_not_a_refusal() {
+    let dir = Dir::new("bundle-fault");
+    let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
+    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
+    let gone = dir.path("pulled-stick/b.bundle");
+    match judgedesk::ops::bundle::export(&conn, &gone) {
+        Err(judgedesk::ops::OpsError::Io { what, source }) => {
+            assert!(what.contains("导出数据包"), "{what}");
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("expected a file fault, got {:?}", other.map(|e| e.entries)),
+    }
+    assert!(!gone.exists());
+}
+
+#[test]
 fn exporting_to_a_missing_stick_says_so_and_leaves_nothing() {
     let dir = Dir::new("bundle-pulled");
     let (_, judging) = venue(&dir);
