@@ -611,7 +611,10 @@ fn the_overlay_prints_only_the_text_moved_by_the_printer_offset() {
     ));
     assert_eq!(
         unwrap(certificates::printers(&f.conn)),
-        vec![("办公室".to_string(), Offset { x: 3.0, y: -2.0 })]
+        vec![certificates::PrinterProfile {
+            name: "办公室".to_string(),
+            offset: Offset { x: 3.0, y: -2.0 }
+        }]
     );
     let request = PrintRequest {
         printer: Some("办公室".into()),

@@ -533,7 +533,7 @@ fn a_lock_records_the_chain_head_which_the_score_sheets_print_and_verify_reconci
         .unwrap_or_default()
         .unwrap_or_else(|| panic!("a chain"));
     workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
-    let (seq, hash) = workflow::lock_head_of(&conn, &pool)
+    let workflow::RecordedHead { link: seq, hash } = workflow::lock_head_of(&conn, &pool)
         .unwrap_or_default()
         .unwrap_or_else(|| panic!("the lock records the head"));
     assert_eq!((seq, hash.clone()), before, "the head just before the lock");

@@ -192,7 +192,8 @@ pub fn register(conn: &Connection, command: CertificateCommand) -> anyhow::Resul
                 .map(|()| println!("打印机“{printer}”的套打偏移：X {x:+.1} 毫米，Y {y:+.1} 毫米"))
         }
         CertificateCommand::Printers => certificates::printers(conn).map(|profiles| {
-            for (name, offset) in profiles {
+            for profile in profiles {
+                let (name, offset) = (profile.name, profile.offset);
                 println!("{name}\tX {:+.1}\tY {:+.1}", offset.x, offset.y);
             }
         }),

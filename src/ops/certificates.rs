@@ -929,12 +929,21 @@ pub fn printer_offset(conn: &Connection, printer: &str) -> Result<Offset> {
     }
 }
 
+/// A calibrated printer profile: its name and its 套打 offset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrinterProfile {
+    pub name: String,
+    pub offset: Offset,
+}
+
 /// Every calibrated printer profile.
-pub fn printers(conn: &Connection) -> Result<Vec<(String, Offset)>> {
+pub fn printers(conn: &Connection) -> Result<Vec<PrinterProfile>> {
     let mut profiles = Vec::new();
     for (key, json) in register::settings_with_prefix(conn, PRINTER_PREFIX)? {
-        let name = key.trim_start_matches(PRINTER_PREFIX).to_string();
-        profiles.push((name, serde_json::from_str(&json).unwrap_or_default()));
+        profiles.push(PrinterProfile {
+            name: key.trim_start_matches(PRINTER_PREFIX).to_string(),
+            offset: serde_json::from_str(&json).unwrap_or_default(),
+        });
     }
     Ok(profiles)
 }

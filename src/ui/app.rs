@@ -908,7 +908,7 @@ impl JudgeDeskApp {
             Action::Lock(pool) => self.quick(move |conn, actor| {
                 workflow::lock(conn, actor, &pool)?;
                 let head = workflow::lock_head_of(conn, &pool)?
-                    .map(|(seq, _)| text::locked_at_link(seq))
+                    .map(|head| text::locked_at_link(head.link))
                     .unwrap_or_default();
                 Ok(format!(
                     "{pool} 已锁定{head}{}",
