@@ -109,11 +109,7 @@ impl Laptop {
 }
 
 fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    support::said(output)
 }
 
 fn arg(path: &Path) -> &str {
@@ -285,8 +281,7 @@ fn the_same_cell_changed_on_two_laptops_is_a_conflict_for_the_chief_judge() {
 #[test]
 fn a_missing_stick_is_a_file_fault_not_a_refusal() {
     let dir = Dir::new("bundle-fault");
-    let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
+    let conn = support::demo_in_memory();
     let gone = dir.path("pulled-stick/b.bundle");
     match judgedesk::ops::bundle::export(&conn, &gone) {
         Err(judgedesk::ops::OpsError::Io { what, source }) => {
@@ -413,7 +408,7 @@ fn damaged_bundles_are_always_refused_quick_run() {
 
 /// The time-boxed run outside CI: `JUDGEDESK_FUZZ_SECONDS=300 cargo test --release --test bundle -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "long: JUDGEDESK_FUZZ_SECONDS=300 cargo test --release --test bundle -- --ignored (README, Tests)"]
 fn damaged_bundles_are_always_refused_long_run() {
     let seconds = std::env::var("JUDGEDESK_FUZZ_SECONDS")
         .ok()

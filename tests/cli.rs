@@ -9,16 +9,9 @@ use std::process::Output;
 
 fn run(db: &Path, args: &[&str]) -> Output {
     // This laptop's signing key stays in the test's folder, not the home directory.
+    // Scripts give the acting judge's PIN in the environment (every demo account has it).
     let keys = db.parent().map(|d| d.join("keys")).unwrap_or_default();
-    support::bin()
-        .env("JUDGEDESK_KEY_DIR", keys)
-        // Scripts give the acting judge's PIN in the environment (every demo account has it).
-        .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run: {e}"))
+    support::laptop(&keys, db, args)
 }
 
 fn code(output: &Output) -> i32 {
@@ -144,6 +137,12 @@ fn demo_results_follow_the_json_contract() {
         pools.iter().filter(|p| p["complete"] == false).collect();
     assert_eq!(incomplete.len(), 1);
     assert_eq!(incomplete[0]["pool"], "QM-XS");
+    assert!(
+        incomplete[0]["contestants"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()),
+        "QM-XS has contestants"
+    );
     assert!(
         incomplete[0]["contestants"]
             .as_array()
@@ -297,6 +296,10 @@ fn exported_scores_imported_into_a_copy_change_nothing() {
     assert_eq!(fingerprint(&copy), before);
     assert_eq!(results_json(&copy, None), results_before);
     let stdout_export = run(&db, &["export", "scores", "--pool", "KJ-XS", "--out", "-"]);
+    assert!(
+        stdout(&stdout_export).lines().count() > 1,
+        "KJ-XS has scores to export"
+    );
     assert!(
         stdout(&stdout_export)
             .lines()
