@@ -332,12 +332,19 @@ pub fn list(db: &Path) -> Vec<PathBuf> {
     listing(db).into_iter().map(|f| f.path).collect()
 }
 
+/// A backup that passed `verify`, with its report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedBackup {
+    pub path: PathBuf,
+    pub report: Report,
+}
+
 /// The newest backup of `db` that passes `verify`, with its report.
-pub fn newest_verified(db: &Path) -> Option<(PathBuf, Report)> {
+pub fn newest_verified(db: &Path) -> Option<VerifiedBackup> {
     list(db)
         .into_iter()
         .find_map(|path| match verify::verify_file(&path) {
-            Ok(report) if report.is_clean() => Some((path, report)),
+            Ok(report) if report.is_clean() => Some(VerifiedBackup { path, report }),
             _ => None,
         })
 }

@@ -401,7 +401,7 @@ pub fn startup_check(db: &Path) -> Startup {
     if problems.is_empty() {
         return Startup::Sound;
     }
-    let backup = super::backup::newest_verified(db).map(|(path, _)| path);
+    let backup = super::backup::newest_verified(db).map(|found| found.path);
     Startup::Damaged { problems, backup }
 }
 
