@@ -8,7 +8,7 @@ use judgedesk::core::idcard::check_digit;
 use judgedesk::core::model::Group;
 use judgedesk::io::form::{FormLayout, FormSpec, add_form_sheet};
 use judgedesk::ops::Actor;
-use judgedesk::ops::registration::{ImportOptions, import_registration};
+use judgedesk::ops::registration::{ImportOptions, QuotaOverride, import_registration};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +25,7 @@ fn id_number(born: Date, sequence: u32) -> String {
 }
 
 /// Writes the forms; returns their paths and the ID numbers admitted over the quota.
-fn write_forms(dir: &Path) -> (Vec<PathBuf>, Vec<(String, String)>) {
+fn write_forms(dir: &Path) -> (Vec<PathBuf>, Vec<QuotaOverride>) {
     let builtin = judgedesk::builtin::load().unwrap_or_else(|e| panic!("builtin: {e}"));
     let spec = FormSpec {
         heading: builtin.name.clone(),
@@ -75,7 +75,10 @@ fn write_forms(dir: &Path) -> (Vec<PathBuf>, Vec<(String, String)>) {
                 let id = id_number(born, if male { 101 } else { 102 });
                 person += 1;
                 if index >= 2 {
-                    overrides.push((id.clone(), "基准测试".to_string()));
+                    overrides.push(QuotaOverride {
+                        id_number: id.clone(),
+                        reason: "基准测试".to_string(),
+                    });
                 }
                 let mut cells = vec![
                     ("姓名", format!("选手{person}")),

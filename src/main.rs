@@ -4,18 +4,13 @@
 //! double-click; see build.rs) and `judgedesk-cli.exe` (src/bin/judgedesk-cli.rs, the same
 //! `main`) for the console, so commands print in cmd.exe and PowerShell.
 
-use clap::Parser;
-use judgedesk::cli::{self, Cli};
+use judgedesk::cli;
 use std::process::ExitCode;
 
 pub fn main() -> ExitCode {
-    let args = match Cli::try_parse() {
+    let args = match cli::parse_args() {
         Ok(args) => args,
-        Err(error) => {
-            let code = if error.use_stderr() { 2 } else { 0 };
-            let _ = error.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
     let db = args.db.clone().unwrap_or_else(cli::default_db_path);
     let result = match args.command {

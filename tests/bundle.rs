@@ -109,11 +109,7 @@ impl Laptop {
 }
 
 fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    support::said(output)
 }
 
 fn arg(path: &Path) -> &str {
@@ -283,6 +279,21 @@ fn the_same_cell_changed_on_two_laptops_is_a_conflict_for_the_chief_judge() {
 }
 
 #[test]
+fn a_missing_stick_is_a_file_fault_not_a_refusal() {
+    let dir = Dir::new("bundle-fault");
+    let conn = support::demo_in_memory();
+    let gone = dir.path("pulled-stick/b.bundle");
+    match judgedesk::ops::bundle::export(&conn, &gone) {
+        Err(judgedesk::ops::OpsError::Io { what, source }) => {
+            assert!(what.contains("导出数据包"), "{what}");
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("expected a file fault, got {:?}", other.map(|e| e.entries)),
+    }
+    assert!(!gone.exists());
+}
+
+#[test]
 fn exporting_to_a_missing_stick_says_so_and_leaves_nothing() {
     let dir = Dir::new("bundle-pulled");
     let (_, judging) = venue(&dir);
@@ -397,7 +408,7 @@ fn damaged_bundles_are_always_refused_quick_run() {
 
 /// The time-boxed run outside CI: `JUDGEDESK_FUZZ_SECONDS=300 cargo test --release --test bundle -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "long: JUDGEDESK_FUZZ_SECONDS=300 cargo test --release --test bundle -- --ignored (README, Tests)"]
 fn damaged_bundles_are_always_refused_long_run() {
     let seconds = std::env::var("JUDGEDESK_FUZZ_SECONDS")
         .ok()

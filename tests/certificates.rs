@@ -8,25 +8,22 @@ use judgedesk::core::model::{Group, PoolKey, PoolState};
 use judgedesk::ops::certificates::{self, PrintRequest, Verification};
 use judgedesk::ops::{Actor, OpsError, documents};
 use judgedesk::print::certificate::{Layout, Offset, Paper};
-use judgedesk::store::{self, competition};
+use judgedesk::store::competition;
 use lopdf::{Dictionary, Document, Object};
 use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 struct Fixture {
-    dir: PathBuf,
+    dir: support::Dir,
     conn: Connection,
 }
 
 impl Fixture {
     /// The demo competition with DS-ZG and DS-XS final.
     fn new(name: &str) -> Fixture {
-        let dir = support::unique_temp(&format!("cert-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
-        support::hermetic();
-        let conn = store::open(&dir.join("c.sqlite")).unwrap_or_else(|e| panic!("open: {e}"));
+        let dir = support::Dir::new(&format!("cert-{name}"));
+        let conn = support::open(&dir.path("c.sqlite"));
         judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
         judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
         let fixture = Fixture { dir, conn };
@@ -45,7 +42,7 @@ impl Fixture {
     }
 
     fn db(&self) -> PathBuf {
-        self.dir.join("c.sqlite")
+        self.dir.path("c.sqlite")
     }
 
     /// The key file in this laptop's key folder (the `JUDGEDESK_KEY_DIR` the commands get).
@@ -54,7 +51,7 @@ impl Fixture {
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
+        self.dir.path(name)
     }
 
     fn print(
@@ -100,12 +97,6 @@ impl Fixture {
             )
             .unwrap_or_else(|e| panic!("{e}"));
         old
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -452,6 +443,7 @@ fn a_final_pool_prints_one_page_per_winner_with_searchable_text_and_subset_fonts
         assert!(page.contains("二〇二三年十一月十五日"), "{page}");
         assert!(page.contains(&format!("证书编号：{number}")), "{page}");
     }
+    assert!(!pdf.codes.is_empty(), "the PDF has certificate pages");
     assert!(
         pdf.codes.iter().all(|c| c.len() == 1),
         "every certificate has its QR code"
@@ -611,7 +603,10 @@ fn the_overlay_prints_only_the_text_moved_by_the_printer_offset() {
     ));
     assert_eq!(
         unwrap(certificates::printers(&f.conn)),
-        vec![("办公室".to_string(), Offset { x: 3.0, y: -2.0 })]
+        vec![certificates::PrinterProfile {
+            name: "办公室".to_string(),
+            offset: Offset { x: 3.0, y: -2.0 }
+        }]
     );
     let request = PrintRequest {
         printer: Some("办公室".into()),

@@ -9,16 +9,9 @@ use std::process::Output;
 
 fn run(db: &Path, args: &[&str]) -> Output {
     // This laptop's signing key stays in the test's folder, not the home directory.
+    // Scripts give the acting judge's PIN in the environment (every demo account has it).
     let keys = db.parent().map(|d| d.join("keys")).unwrap_or_default();
-    support::bin()
-        .env("JUDGEDESK_KEY_DIR", keys)
-        // Scripts give the acting judge's PIN in the environment (every demo account has it).
-        .env("JUDGEDESK_PIN", judgedesk::ops::demo::DEMO_PIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run: {e}"))
+    support::laptop(&keys, db, args)
 }
 
 fn code(output: &Output) -> i32 {
@@ -144,6 +137,12 @@ fn demo_results_follow_the_json_contract() {
         pools.iter().filter(|p| p["complete"] == false).collect();
     assert_eq!(incomplete.len(), 1);
     assert_eq!(incomplete[0]["pool"], "QM-XS");
+    assert!(
+        incomplete[0]["contestants"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()),
+        "QM-XS has contestants"
+    );
     assert!(
         incomplete[0]["contestants"]
             .as_array()
@@ -297,6 +296,10 @@ fn exported_scores_imported_into_a_copy_change_nothing() {
     assert_eq!(fingerprint(&copy), before);
     assert_eq!(results_json(&copy, None), results_before);
     let stdout_export = run(&db, &["export", "scores", "--pool", "KJ-XS", "--out", "-"]);
+    assert!(
+        stdout(&stdout_export).lines().count() > 1,
+        "KJ-XS has scores to export"
+    );
     assert!(
         stdout(&stdout_export)
             .lines()
@@ -466,6 +469,53 @@ fn status_change_and_accounts_from_the_command_line() {
         false
     );
     let _ = workstation;
+}
+
+#[test]
+fn a_bad_pool_status_score_or_override_is_refused_in_words_with_exit_1() {
+    let dir = Dir::new("cli-bad-values");
+    let db = demo(&dir);
+    let before = fingerprint(&db);
+    for (args, message) in [
+        (
+            vec!["results", "--pool", "XX"],
+            "error: 赛项组别“XX”应写作 DS-ZG 这样的形式",
+        ),
+        (
+            vec!["contestant", "status", "320102199001011232", "迟到"],
+            "error: 状态“迟到”应为 正常、缺考、弃赛 或 取消资格",
+        ),
+        (
+            vec![
+                "score",
+                "set",
+                "--pool",
+                "DS-ZG",
+                "--judge",
+                "DS-ZG裁判1",
+                "--workstation",
+                "1",
+                "--criterion",
+                "DS01",
+                "--value",
+                "9.555",
+            ],
+            "error: 分数“9.555”: 最多两位小数",
+        ),
+        (
+            vec!["import", "registration", "a.csv", "--override", "abc"],
+            "error: --override “abc”应写作 身份证号=理由",
+        ),
+        (
+            vec!["pool", "lock", "--pool", "DSZG", "--as", "DS-ZG裁判长"],
+            "error: 赛项组别“DSZG”应写作 DS-ZG 这样的形式",
+        ),
+    ] {
+        let out = run(&db, &args);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out).trim_end(), message, "{args:?}");
+    }
+    assert_eq!(fingerprint(&db), before);
 }
 
 #[test]

@@ -170,10 +170,10 @@ fn a_workbook_that_unpacks_beyond_its_budget_is_refused_before_unpacking() {
 
 /// Leaves the hostile workbooks in `$JUDGEDESK_HOSTILE_DIR` for measuring outside the tests.
 #[test]
-#[ignore]
+#[ignore = "writes files for measuring, not a check: JUDGEDESK_HOSTILE_DIR=DIR cargo test --test hostile_inputs -- --ignored (README, Tests)"]
 fn write_hostile_workbooks() {
     let Some(dir) = std::env::var_os("JUDGEDESK_HOSTILE_DIR") else {
-        return;
+        panic!("set JUDGEDESK_HOSTILE_DIR to the folder the workbooks go to");
     };
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));

@@ -7,14 +7,11 @@ use judgedesk::ops::Actor;
 
 #[test]
 fn mapping_sheets_are_written_as_a_pdf_with_both_sheets() {
-    let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    let dir = support::unique_temp("mapping");
-    let _ = std::fs::remove_dir_all(&dir);
+    let conn = support::demo_in_memory();
+    let dir = support::Dir::new("mapping");
     let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("pool"));
     let paths =
-        judgedesk::ops::draw::write_mapping_sheets(&conn, &Actor::command_line(), &pool, &dir)
+        judgedesk::ops::draw::write_mapping_sheets(&conn, &Actor::command_line(), &pool, &dir.0)
             .unwrap_or_else(|e| panic!("write: {e}"));
     let pdf = paths
         .iter()
@@ -30,5 +27,4 @@ fn mapping_sheets_are_written_as_a_pdf_with_both_sheets() {
         text.contains("检录号") && text.contains("抽签种子"),
         "{text}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

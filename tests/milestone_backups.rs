@@ -7,15 +7,12 @@ use judgedesk::ops::backup::{Reason, at_milestone};
 
 #[test]
 fn lock_backup_is_written_beside_a_file_database() {
-    let dir = support::unique_temp("milestone");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let db = dir.join("venue.sqlite");
-    support::hermetic();
+    let dir = support::Dir::new("milestone");
+    let db = dir.path("venue.sqlite");
     let conn = judgedesk::ops::setup::open_or_create(&db).unwrap_or_else(|e| panic!("open: {e}"));
     let taken = at_milestone(&conn, Reason::Lock).unwrap_or_else(|e| panic!("backup: {e}"));
     assert!(taken.is_some());
-    let backups: Vec<_> = std::fs::read_dir(dir.join("venue.sqlite.backups"))
+    let backups: Vec<_> = std::fs::read_dir(dir.path("venue.sqlite.backups"))
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok())
@@ -27,12 +24,11 @@ fn lock_backup_is_written_beside_a_file_database() {
         backups.iter().any(|name| name.ends_with("-lock.sqlite")),
         "{backups:?}"
     );
-    drop(conn);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn in_memory_database_skips_milestone_backups() {
+    support::hermetic();
     let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
     assert!(matches!(at_milestone(&conn, Reason::Publication), Ok(None)));
 }

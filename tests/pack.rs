@@ -16,11 +16,7 @@ fn run(keys: &Path, db: &Path, args: &[&str]) -> Output {
 }
 
 fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    support::said(output)
 }
 
 fn ok(keys: &Path, db: &Path, args: &[&str]) -> String {

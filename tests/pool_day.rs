@@ -23,13 +23,7 @@ fn run(db: &Path, pin: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("run: {e}"))
 }
 
-fn said(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use support::said;
 
 fn ok(out: Output) -> String {
     let text = said(&out);

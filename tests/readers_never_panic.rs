@@ -384,7 +384,7 @@ fn mutated_form_workbooks_never_panic_the_readers() {
 }
 
 #[test]
-#[ignore = "long: run with --ignored, JUDGEDESK_FUZZ_SECONDS sets the time"]
+#[ignore = "long: JUDGEDESK_FUZZ_SECONDS=300 cargo test --release --test readers_never_panic -- --ignored (README, Tests)"]
 fn mutated_form_workbooks_never_panic_the_readers_long() {
     let seconds = std::env::var("JUDGEDESK_FUZZ_SECONDS")
         .ok()

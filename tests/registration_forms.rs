@@ -5,14 +5,15 @@
 
 mod support;
 
-use judgedesk::ops::registration::{ImportOptions, ImportReport, import_registration};
+use judgedesk::ops::registration::{
+    ImportOptions, ImportReport, QuotaOverride, import_registration,
+};
 use judgedesk::ops::{Actor, OpsError};
 use judgedesk::store::{people, units};
 use rusqlite::Connection;
 use rust_xlsxwriter::{Format, Workbook};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use support::forms::{Error, Form, V, cells, id, save_forms, t};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -92,27 +93,22 @@ fn valid_form() -> Form {
 
 /// A fresh database with the built-in competition, and a folder for the corpus.
 struct Fixture {
-    dir: PathBuf,
-    db: PathBuf,
     conn: Connection,
+    db: PathBuf,
+    dir: support::Dir,
 }
 
 impl Fixture {
     fn new() -> Result<Fixture, Error> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let dir = support::unique_temp(&format!("forms-{n}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        let db = dir.join("test.sqlite");
-        support::hermetic();
+        let dir = support::Dir::new("forms");
+        let db = dir.path("test.sqlite");
         let conn = judgedesk::store::open(&db)?;
         judgedesk::store::competition::init(&conn, &judgedesk::builtin::load()?)?;
         Ok(Fixture { dir, db, conn })
     }
 
     fn form(&self, name: &str, forms: &[Form]) -> Result<PathBuf, Error> {
-        let path = self.dir.join(name);
+        let path = self.dir.path(name);
         save_forms(&path, forms)?;
         Ok(path)
     }
@@ -144,12 +140,6 @@ impl Fixture {
     }
 }
 
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// Every problem of an import, printed, whether it was refused or not.
 fn outcome(result: Result<ImportReport, OpsError>) -> (bool, Vec<String>) {
     match result {
@@ -169,7 +159,7 @@ fn outcome(result: Result<ImportReport, OpsError>) -> (bool, Vec<String>) {
 struct Case {
     file: &'static str,
     spoil: Box<dyn Fn(&mut Form)>,
-    overrides: Vec<(String, String)>,
+    overrides: Vec<QuotaOverride>,
     imports: bool,
     expected: Vec<String>,
 }
@@ -444,7 +434,10 @@ fn corpus() -> Vec<Case> {
     ];
     // A third student with an override passes the quota but not the department limit.
     cases.push(Case {
-        overrides: vec![(third_student.clone(), "东道主学校".into())],
+        overrides: vec![QuotaOverride {
+            id_number: third_student.clone(),
+            reason: "东道主学校".into(),
+        }],
         ..case(
             "同院系学生超限.xlsx",
             move |f| {
@@ -760,7 +753,7 @@ fn the_notices_own_layout_is_read() -> TestResult {
         "航班、车次信息：K1234 次 10月14日 08:30 抵达宿迁站",
         &plain,
     )?;
-    let path = f.dir.join("附件一.xlsx");
+    let path = f.dir.path("附件一.xlsx");
     book.save(&path)?;
 
     let report = f.import(&[path], &ImportOptions::default())?;
@@ -886,7 +879,7 @@ fn form_saved_as_gbk_csv_or_tab_separated_text_is_read() -> TestResult {
         let text: String = rows.iter().map(|r| r.join(separator) + "\r\n").collect();
         let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
         assert!(!unmappable && std::str::from_utf8(&bytes).is_err());
-        let path = f.dir.join(name);
+        let path = f.dir.path(name);
         std::fs::write(&path, &bytes)?;
         let report = f.import(&[path], &ImportOptions::default())?;
         assert_eq!(
@@ -928,7 +921,7 @@ fn xml_of(path: &Path, inner: &str) -> Result<String, Error> {
 #[test]
 fn template_command_writes_a_form_with_drop_downs_and_text_columns() -> TestResult {
     let f = Fixture::new()?;
-    let out = f.dir.join("报名表模板.xlsx");
+    let out = f.dir.path("报名表模板.xlsx");
     let output = f.run(&[
         "template",
         "registration",
@@ -974,8 +967,8 @@ fn template_command_writes_a_form_with_drop_downs_and_text_columns() -> TestResu
     assert!(people::contestants(&f.conn)?.is_empty() && units::unit_forms(&f.conn)?.is_empty());
 
     // Without a database file the template comes from the built-in competition; none is created.
-    let nowhere = f.dir.join("none.sqlite");
-    let out2 = f.dir.join("模板2.xlsx");
+    let nowhere = f.dir.path("none.sqlite");
+    let out2 = f.dir.path("模板2.xlsx");
     let output = support::bin()
         .arg("--db")
         .arg(&nowhere)
@@ -1078,7 +1071,7 @@ fn logistics_come_from_the_forms_and_export_as_xlsx() -> TestResult {
         ]
     );
 
-    let out = f.dir.join("住宿.xlsx");
+    let out = f.dir.path("住宿.xlsx");
     let output = f.run(&["logistics", "--out", out.to_str().ok_or("path")?])?;
     assert_eq!(
         output.status.code(),
@@ -1099,7 +1092,7 @@ fn logistics_come_from_the_forms_and_export_as_xlsx() -> TestResult {
     let sheets: Vec<&str> = tables.iter().filter_map(|t| t.sheet.as_deref()).collect();
     assert_eq!(sheets, vec!["住宿", "抵达", "人数核对"]);
     // The same as a PDF through the shared table printer.
-    let pdf = f.dir.join("住宿.pdf");
+    let pdf = f.dir.path("住宿.pdf");
     let output = f.run(&["logistics", "--out", pdf.to_str().ok_or("path")?])?;
     assert_eq!(
         output.status.code(),
@@ -1140,7 +1133,7 @@ fn roster_export_masks_id_numbers_unless_asked_and_audits_full_numbers() -> Test
     let zhang = id("19900101", 123);
     let masked = format!("3201**********{}", &zhang[14..]);
 
-    let out = f.dir.join("名单.xlsx");
+    let out = f.dir.path("名单.xlsx");
     let path = out.to_str().ok_or("path")?;
     let output = f.run(&["export", "roster", "--pool", "DS-ZG", "--out", path])?;
     assert_eq!(

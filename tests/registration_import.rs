@@ -3,13 +3,12 @@
 mod support;
 
 use judgedesk::ops::registration::{
-    ImportOptions, ImportReport, import_registration, preview_registration,
+    ImportOptions, ImportReport, QuotaOverride, import_registration, preview_registration,
 };
 use judgedesk::ops::{Actor, OpsError};
 use judgedesk::store::people;
 use rusqlite::Connection;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -35,25 +34,20 @@ fn check_char(first17: &str) -> char {
 
 /// A fresh database with the built-in competition, and a folder for fixtures.
 struct Fixture {
-    dir: PathBuf,
     conn: Connection,
+    dir: support::Dir,
 }
 
 impl Fixture {
     fn new() -> Result<Fixture, Box<dyn std::error::Error>> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let dir = support::unique_temp(&format!("registration-{n}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        support::hermetic();
-        let conn = judgedesk::store::open(&dir.join("test.sqlite"))?;
+        let dir = support::Dir::new("registration");
+        let conn = judgedesk::store::open(&dir.path("test.sqlite"))?;
         judgedesk::store::competition::init(&conn, &judgedesk::builtin::load()?)?;
-        Ok(Fixture { dir, conn })
+        Ok(Fixture { conn, dir })
     }
 
     fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, std::io::Error> {
-        let path = self.dir.join(name);
+        let path = self.dir.path(name);
         std::fs::write(&path, bytes)?;
         Ok(path)
     }
@@ -80,12 +74,6 @@ impl Fixture {
             .into_iter()
             .map(|c| c.record.id_number)
             .collect())
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -263,7 +251,7 @@ fn numeric_id_cell_in_a_workbook_is_refused() -> TestResult {
     }
     sheet.write_number(1, 5, 320102199001011232.0)?;
     sheet.write_string(1, 7, "c")?;
-    let path = f.dir.join("数字.xlsx");
+    let path = f.dir.path("数字.xlsx");
     workbook.save(&path)?;
     let before = f.snapshot()?;
     assert_eq!(
@@ -316,7 +304,7 @@ fn merged_cells_and_formula_values_fill_every_row() -> TestResult {
     sheet.write_string(1, 5, id("19880808", 123))?;
     sheet.write_string(2, 5, id("19890909", 124))?;
     sheet.merge_range(1, 7, 2, 7, "d", &plain)?;
-    let path = f.dir.join("合并.xlsx");
+    let path = f.dir.path("合并.xlsx");
     workbook.save(&path)?;
     let report = f.import(&[path], &ImportOptions::default())?;
     assert_eq!((report.added, warnings(&report)), (2, Vec::<String>::new()));
@@ -351,7 +339,10 @@ fn third_contestant_needs_an_override_which_is_audited() -> TestResult {
 
     let options = ImportOptions {
         dry_run: false,
-        quota_overrides: vec![(third.to_lowercase(), "东道主单位".into())],
+        quota_overrides: vec![QuotaOverride {
+            id_number: third.to_lowercase(),
+            reason: "东道主单位".into(),
+        }],
     };
     let report = f.import(std::slice::from_ref(&path), &options)?;
     assert_eq!(report.added, 3);
@@ -419,7 +410,10 @@ fn preview_names_who_an_override_would_admit_and_writes_nothing() -> TestResult 
     let path = f.write("预检.csv", csv.as_bytes())?;
     let options = ImportOptions {
         dry_run: true,
-        quota_overrides: vec![(third.clone(), "东道主单位".into())],
+        quota_overrides: vec![QuotaOverride {
+            id_number: third.clone(),
+            reason: "东道主单位".into(),
+        }],
     };
     let preview = preview_registration(&f.conn, std::slice::from_ref(&path), &options)?;
     assert_eq!((preview.errors.len(), preview.over_quota.len()), (0, 0));
@@ -548,7 +542,7 @@ fn unit_rows_are_stored_and_checked() -> TestResult {
 fn unreadable_file_is_refused_by_name() -> TestResult {
     let f = Fixture::new()?;
     let path = f.write("乱码.csv", &[0x61, 0x2C, 0xFF, 0xFE, 0xFF, 0x0A])?;
-    let missing = f.dir.join("不存在.csv");
+    let missing = f.dir.path("不存在.csv");
     let problems = refusal(f.import(&[path, missing], &ImportOptions::default()));
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(

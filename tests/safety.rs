@@ -34,11 +34,7 @@ fn code(output: &Output) -> i32 {
 }
 
 fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    support::said(output)
 }
 
 fn demo(dir: &Dir, keys: &Path) -> PathBuf {

@@ -1,25 +1,17 @@
 //! The first window, headless: a demo pool's winner is found in the results table.
 
-use egui_kittest::Harness;
+mod support;
+
 use egui_kittest::kittest::Queryable;
 use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
+use support::harness;
 
 fn demo_app() -> JudgeDeskApp {
-    let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
+    let conn = support::demo_in_memory();
     // Results are behind sign-in: the coordinator (who sees names before decryption) opens them.
     let mut app = JudgeDeskApp::signed_in(conn, "内存".to_string(), "赛务管理员");
     app.push(Action::Open(Screen::Results));
     app
-}
-
-/// A headless window at venue-laptop size with the bundled fonts (kittest panics on a missing glyph).
-fn harness(app: JudgeDeskApp) -> Harness<'static, JudgeDeskApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .with_context_setup(judgedesk::ui::fonts::install_fonts)
-        .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app)
 }
 
 #[test]
@@ -60,6 +52,7 @@ fn choosing_another_pool_shows_its_results() {
         .find(|p| p.info.key.to_string() == "QM-XS")
         .map(|p| p.outcome.complete);
     assert_eq!(pool, Some(false), "the demo leaves QM-XS incomplete");
+    assert!(!state.lines().is_empty(), "QM-XS has contestants to show");
     assert!(
         state.lines().iter().all(|l| l.rank.is_empty()),
         "an incomplete pool shows no ranks"

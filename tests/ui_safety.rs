@@ -347,12 +347,13 @@ fn the_chain_head_of_a_lock_is_shown_by_verify_in_the_window_and_on_the_command_
         let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
         judgedesk::ops::workflow::lock(&conn, &actor, &pool).unwrap_or_else(|e| panic!("{e}"));
     }
-    let (seq, hash) = judgedesk::ops::workflow::lock_head_of(
-        &open(&db),
-        &PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
-    )
-    .unwrap_or_default()
-    .unwrap_or_else(|| panic!("head"));
+    let judgedesk::ops::workflow::RecordedHead { link: seq, hash } =
+        judgedesk::ops::workflow::lock_head_of(
+            &open(&db),
+            &PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+        )
+        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("head"));
 
     let mut h = window(&db, "监督员");
     open_screen(&mut h, Screen::Safety);

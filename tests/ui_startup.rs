@@ -3,22 +3,15 @@
 
 mod support;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use judgedesk::ui::startup::{self, Refusal, RefusalApp};
 use std::path::PathBuf;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = support::unique_temp(&format!("startup-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
-    dir
-}
+use support::Dir;
 
 #[test]
 fn a_second_window_on_the_same_file_is_refused() {
-    let dir = temp_dir("locked");
-    let db = dir.join("venue.sqlite");
+    let dir = Dir::new("startup-locked");
+    let db = dir.path("venue.sqlite");
     let first = startup::prepare(&db).unwrap_or_else(|e| panic!("first window: {e:?}"));
     match startup::prepare(&db) {
         Err(Refusal::Locked(message)) => assert!(!message.is_empty()),
@@ -29,25 +22,21 @@ fn a_second_window_on_the_same_file_is_refused() {
         startup::prepare(&db).is_ok(),
         "the lock is released with the first window"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_damaged_file_is_refused_and_the_refusal_window_says_so() {
-    let dir = temp_dir("damaged");
-    let db = dir.join("venue.sqlite");
+    let dir = Dir::new("startup-damaged");
+    let db = dir.path("venue.sqlite");
     std::fs::write(&db, vec![0x5au8; 8192]).unwrap_or_else(|e| panic!("write: {e}"));
     let refusal = match startup::prepare(&db) {
         Err(refusal @ Refusal::Damaged { .. }) => refusal,
         other => panic!("expected a damaged-file refusal, got {other:?}"),
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(800.0, 500.0))
-        .with_context_setup(judgedesk::ui::fonts::install_fonts)
-        .build_ui_state(
-            |ui, app: &mut RefusalApp| app.ui(ui),
-            RefusalApp::new(&db, refusal),
-        );
+    let mut harness = support::builder(800.0, 500.0).build_ui_state(
+        |ui, app: &mut RefusalApp| app.ui(ui),
+        RefusalApp::new(&db, refusal),
+    );
     harness.run();
     assert!(
         harness
@@ -56,7 +45,6 @@ fn a_damaged_file_is_refused_and_the_refusal_window_says_so() {
             .is_some()
     );
     harness.get_by_label_contains("没有找到可用的备份");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The database path the binary uses by default under `home` on this platform.
@@ -66,8 +54,8 @@ fn default_db_under(home: &std::path::Path) -> PathBuf {
 
 #[test]
 fn the_first_start_on_a_new_machine_opens_the_first_start_screen_on_a_new_database() {
-    let home = temp_dir("first-home");
-    let db = default_db_under(&home);
+    let home = Dir::new("startup-first-home");
+    let db = default_db_under(&home.0);
     assert!(
         !db.parent().is_some_and(|p| p.exists()),
         "no data folder yet"
@@ -86,22 +74,21 @@ fn the_first_start_on_a_new_machine_opens_the_first_start_screen_on_a_new_databa
     assert!(support::all_text(&h).contains("首次启动：创建赛务账号"));
     drop(h);
     drop(lock);
-    let _ = std::fs::remove_dir_all(&home);
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn the_binary_started_with_an_empty_home_creates_its_data_folder_and_database() {
-    let home = temp_dir("first-binary");
+    let home = Dir::new("startup-first-binary");
     // No display: the window itself cannot open here, but everything before it must work.
     let out = std::process::Command::new(support::BIN)
         .env_clear()
-        .env("HOME", &home)
+        .env("HOME", &home.0)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .output()
         .unwrap_or_else(|e| panic!("run: {e}"));
     let said = String::from_utf8_lossy(&out.stderr).to_string();
-    let db = default_db_under(&home);
+    let db = default_db_under(&home.0);
     assert!(db.exists(), "database created at {}: {said}", db.display());
     assert!(
         !said.contains("无法打开数据库") && !said.contains("无法写入数据库"),
@@ -109,5 +96,4 @@ fn the_binary_started_with_an_empty_home_creates_its_data_folder_and_database() 
     );
     let conn = support::open(&db);
     assert!(judgedesk::store::competition::is_initialised(&conn).unwrap_or(false));
-    let _ = std::fs::remove_dir_all(&home);
 }

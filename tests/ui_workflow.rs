@@ -16,25 +16,9 @@ use judgedesk::ui::app::{Action, JudgeDeskApp, Screen};
 use rusqlite::Connection;
 use std::path::PathBuf;
 use std::time::Duration;
-use support::{harness, open, settle};
+use support::{Dir, demo_db, harness, open, settle};
 
 const PIN: &str = "123456";
-
-fn temp_db(tag: &str) -> PathBuf {
-    let dir = support::unique_temp(&format!("ui-{tag}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("dir: {e}"));
-    dir.join("desk.sqlite")
-}
-
-/// The demo competition in a file.
-fn demo_db(tag: &str) -> PathBuf {
-    let path = temp_db(tag);
-    let conn = open(&path);
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    path
-}
 
 fn app_on(path: &std::path::Path) -> Harness<'static, JudgeDeskApp> {
     harness(JudgeDeskApp::new(open(path), path.display().to_string()))
@@ -111,7 +95,8 @@ fn pool_state(conn: &Connection, key: &str) -> PoolState {
 
 #[test]
 fn each_role_signs_in_and_sees_only_its_screens() {
-    let path = demo_db("roles");
+    let dir = Dir::new("ui-roles");
+    let path = demo_db(&dir);
     let mut h = app_on(&path);
     for (name, role) in [
         ("赛务管理员", Role::Coordinator),
@@ -148,7 +133,8 @@ fn each_role_signs_in_and_sees_only_its_screens() {
 
 #[test]
 fn five_wrong_pins_start_a_wait_and_are_recorded() {
-    let path = demo_db("lockout");
+    let dir = Dir::new("ui-lockout");
+    let path = demo_db(&dir);
     let mut h = app_on(&path);
     for _ in 0..5 {
         sign_in(&mut h, "DS-ZG裁判2", "999999");
@@ -173,7 +159,8 @@ fn five_wrong_pins_start_a_wait_and_are_recorded() {
 
 #[test]
 fn judge_types_a_score_by_keyboard_and_it_is_saved_at_once() {
-    let path = demo_db("grid");
+    let dir = Dir::new("ui-grid");
+    let path = demo_db(&dir);
     let mut h = app_on(&path);
     sign_in(&mut h, "DS-ZG裁判1", PIN);
     assert_eq!(h.state().screen(), Screen::Grid);
@@ -216,7 +203,8 @@ fn judge_types_a_score_by_keyboard_and_it_is_saved_at_once() {
 
 #[test]
 fn a_submitted_row_cannot_be_changed_and_other_judges_values_are_invisible() {
-    let path = demo_db("frozen");
+    let dir = Dir::new("ui-frozen");
+    let path = demo_db(&dir);
     let mut h = app_on(&path);
     sign_in(&mut h, "DS-ZG裁判1", PIN);
     type_keys(&mut h, "0.5", egui::Key::Enter);
@@ -290,8 +278,8 @@ fn a_submitted_row_cannot_be_changed_and_other_judges_values_are_invisible() {
 }
 
 /// A pool with five registered contestants, no draw yet, a coordinator and one judge.
-fn fresh_pool_db(tag: &str) -> (PathBuf, Vec<(String, String)>) {
-    let path = temp_db(tag);
+fn fresh_pool_db(dir: &Dir) -> (PathBuf, Vec<(String, String)>) {
+    let path = dir.path("desk.sqlite");
     let conn = open(&path);
     judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
     let pool = judgedesk::store::competition::pool(
@@ -353,13 +341,15 @@ fn fresh_pool_db(tag: &str) -> (PathBuf, Vec<(String, String)>) {
 
 #[test]
 fn after_check_in_and_the_draw_a_judge_sees_no_name_or_id_number() {
-    let (path, registered) = fresh_pool_db("draw");
+    let dir = Dir::new("ui-draw");
+    let (path, registered) = fresh_pool_db(&dir);
     let mut h = app_on(&path);
     sign_in(&mut h, "赛务甲", "1234");
     assert_eq!(h.state().screen(), Screen::CheckIn);
     // Mark 陈小东 absent: the 缺考 button of the row (rows are sorted by unit).
     let rows: Vec<String> = registered.iter().map(|r| r.0.clone()).collect();
     let names_on_screen: Vec<String> = support::texts(&h);
+    assert!(!rows.is_empty(), "the pool has registered contestants");
     assert!(
         rows.iter().all(|n| names_on_screen.contains(n)),
         "the coordinator sees the names at check-in"
@@ -431,7 +421,8 @@ fn after_check_in_and_the_draw_a_judge_sees_no_name_or_id_number() {
 
 #[test]
 fn lock_confirm_publish_final() {
-    let path = demo_db("lifecycle");
+    let dir = Dir::new("ui-lifecycle");
+    let path = demo_db(&dir);
     let conn = open(&path);
     let mut h = harness(JudgeDeskApp::signed_in(
         open(&path),
@@ -450,6 +441,7 @@ fn lock_confirm_publish_final() {
     // The chief judge still sees no names after locking.
     h.state_mut().push(Action::Open(Screen::Results));
     h.run();
+    assert!(!h.state().lines().is_empty(), "the pool's rows are shown");
     assert!(h.state().lines().iter().all(|l| l.name == "（未解密）"));
 
     let mut h = harness(JudgeDeskApp::signed_in(
@@ -483,6 +475,7 @@ fn lock_confirm_publish_final() {
     h.state_mut().push(Action::Open(Screen::Results));
     h.run();
     let names: Vec<String> = h.state().lines().iter().map(|l| l.name.clone()).collect();
+    assert!(!names.is_empty(), "the pool's rows are shown");
     assert!(
         names.iter().all(|n| n != "（未解密）" && !n.is_empty()),
         "names appear after decryption"
@@ -491,7 +484,8 @@ fn lock_confirm_publish_final() {
 
 #[test]
 fn first_start_creates_the_coordinator_and_idle_signs_out() {
-    let path = temp_db("first");
+    let dir = Dir::new("ui-first");
+    let path = dir.path("desk.sqlite");
     {
         let conn = open(&path);
         judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
@@ -536,7 +530,8 @@ fn first_start_creates_the_coordinator_and_idle_signs_out() {
 
 #[test]
 fn the_coordinator_edits_a_pools_scheme_before_scoring_and_a_bad_one_is_refused() {
-    let (path, _) = fresh_pool_db("scheme");
+    let dir = Dir::new("ui-scheme");
+    let (path, _) = fresh_pool_db(&dir);
     let conn = open(&path);
     let key = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
     let pool = judgedesk::store::competition::pool(&conn, &key)
@@ -594,7 +589,8 @@ fn the_coordinator_edits_a_pools_scheme_before_scoring_and_a_bad_one_is_refused(
 
 #[test]
 fn a_judge_submits_a_row_by_keyboard_alone() {
-    let path = demo_db("keys");
+    let dir = Dir::new("ui-keys");
+    let path = demo_db(&dir);
     let mut h = app_on(&path);
     sign_in(&mut h, "DS-ZG裁判1", PIN);
     // Type a value, then Ctrl+Enter: the value is saved and the row's question opens.

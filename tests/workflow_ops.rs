@@ -2,6 +2,8 @@
 //! spread flags resolved by re-score or acceptance before locking, the joint unlock, appeals
 //! within their window, and a draw that reproduces from its recorded seed.
 
+mod support;
+
 use judgedesk::core::model::{Gender, PoolKey, PoolState, Role};
 use judgedesk::core::score::Hundredths;
 use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
@@ -11,10 +13,7 @@ use judgedesk::store::people::{self, ContestantRecord};
 use rusqlite::Connection;
 
 fn demo() -> Connection {
-    let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
-    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
-    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
-    conn
+    support::demo_in_memory()
 }
 
 fn key(text: &str) -> PoolKey {
@@ -533,7 +532,7 @@ fn a_lock_records_the_chain_head_which_the_score_sheets_print_and_verify_reconci
         .unwrap_or_default()
         .unwrap_or_else(|| panic!("a chain"));
     workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
-    let (seq, hash) = workflow::lock_head_of(&conn, &pool)
+    let workflow::RecordedHead { link: seq, hash } = workflow::lock_head_of(&conn, &pool)
         .unwrap_or_default()
         .unwrap_or_else(|| panic!("the lock records the head"));
     assert_eq!((seq, hash.clone()), before, "the head just before the lock");

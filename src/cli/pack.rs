@@ -2,7 +2,8 @@
 //! every administrative command on such a pack.
 
 use super::safety::{BundleCommand, DeviceCommand};
-use super::{Command, Outcome, ScoreCommand, refused_lines};
+use super::score::ScoreCommand;
+use super::{Command, Outcome, refused_lines};
 use crate::ops::{self, Actor};
 use std::path::Path;
 

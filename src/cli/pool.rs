@@ -3,7 +3,7 @@
 //! that person's PIN (`auth::act_as`), through the same `ops` functions and refusals as the window.
 
 use super::auth::{act_as, read_pin_from};
-use super::{Outcome, open_existing, parse_pool, refused_lines};
+use super::{Outcome, open_existing, refused_lines};
 use crate::core::model::{PoolKey, Role};
 use crate::ops::{self, Actor, OpsError, workflow};
 use clap::{Args, Subcommand};
@@ -16,8 +16,8 @@ pub const SUPERVISOR_PIN_ENV: &str = "JUDGEDESK_SUPERVISOR_PIN";
 #[derive(Debug, Args)]
 pub struct Who {
     /// 赛项组别，如 DS-ZG
-    #[arg(long)]
-    pub pool: String,
+    #[arg(long, value_parser = super::args::pool)]
+    pub pool: PoolKey,
     /// 执行这一步的人（账号名）；PIN 取自 JUDGEDESK_PIN 或在终端输入
     #[arg(long = "as")]
     pub person: String,
@@ -74,11 +74,7 @@ fn sign_in(
     who: &Who,
     role: Role,
 ) -> anyhow::Result<Result<(PoolKey, Actor), Outcome>> {
-    let key = match parse_pool(&who.pool) {
-        Ok(key) => key,
-        Err(outcome) => return Ok(Err(outcome)),
-    };
-    Ok(act_as(conn, &who.person, &[role])?.map(|actor| (key, actor)))
+    Ok(act_as(conn, &who.person, &[role])?.map(|actor| (who.pool.clone(), actor)))
 }
 
 fn done(result: Result<String, OpsError>) -> anyhow::Result<Outcome> {

@@ -1,6 +1,7 @@
 //! The command line of issue 6: `backup`, `restore`, `verify`, `device`, `bundle`, and the writer lock every writing command takes.
 
 use super::{Command, Outcome, open_existing, refused_lines};
+use crate::core::model::PoolKey;
 use crate::ops::backup;
 use crate::ops::bundle::{self, Keep};
 use crate::ops::safety::WriterLock;
@@ -21,8 +22,8 @@ pub enum DeviceCommand {
         #[arg(long)]
         name: String,
         /// 该机服务的赛项组别（可多个）：只接受这些组别、其裁判的评分
-        #[arg(long = "pool", value_name = "DS-ZG")]
-        pools: Vec<String>,
+        #[arg(long = "pool", value_name = "DS-ZG", value_parser = super::args::pool)]
+        pools: Vec<PoolKey>,
     },
     /// 撤销对一台评分机的信任：它此后的数据包一律拒绝
     Revoke {
@@ -71,7 +72,7 @@ pub fn writer_lock(db: &Path, command: &Command) -> Result<Option<WriterLock>, O
         command,
         Command::Init
             | Command::Demo
-            | Command::Results { .. }
+            | Command::Results(_)
             | Command::Export(_)
             | Command::VerifyCertificate { .. }
             | Command::Backup { .. }
@@ -213,108 +214,113 @@ pub fn verify(db: &Path) -> anyhow::Result<Outcome> {
 
 pub fn device(db: &Path, command: DeviceCommand) -> anyhow::Result<Outcome> {
     match command {
-        DeviceCommand::Show => {
-            // Without a database (a laptop before its copy arrives) the key alone is shown.
-            let key_dir = device_key::default_dir();
-            let conn = if db.exists() {
-                Some(open_existing(db)?)
-            } else {
-                None
-            };
-            let (name, public_key) = match &conn {
-                Some(conn) => {
-                    let this = ops::device::this_device(conn)?;
-                    (this.name, this.public_key)
-                }
-                None => {
-                    let key = device_key::load_or_create(&key_dir)?;
-                    ("本机".to_string(), crate::core::chain::public_hex(&key))
-                }
-            };
-            println!("名称: {name}");
-            println!("公钥: {public_key}");
-            println!("指纹: {}", crate::core::chain::fingerprint(&public_key));
-            println!("密钥文件: {}", device_key::key_path(&key_dir).display());
-            if let Some(conn) = &conn {
-                for device in ops::device::registered(conn)? {
-                    let pools = if device.pools.is_empty() {
-                        "未指定赛项组别".to_string()
-                    } else {
-                        device.pools.join("、")
-                    };
-                    let state = match &device.revoked {
-                        Some(r) => format!("，已于 {} 撤销（{}）", r.revoked_at, r.reason),
-                        None => String::new(),
-                    };
-                    println!(
-                        "已登记评分机: {}（{}）：{pools}{state}",
-                        device.name, device.fingerprint
-                    );
-                }
-            }
-            Ok(Outcome::Done)
-        }
+        DeviceCommand::Show => device_show(db),
         DeviceCommand::Trust {
             public_key,
             name,
             pools,
-        } => {
-            let conn = open_existing(db)?;
-            let mut keys = Vec::new();
-            for text in &pools {
-                match super::parse_pool(text) {
-                    Ok(key) => keys.push(key),
-                    Err(outcome) => return Ok(outcome),
-                }
-            }
-            let pools = (!keys.is_empty()).then_some(keys.as_slice());
-            let actor = Actor::command_line();
-            Ok(
-                match ops::device::trust_for_pools(&conn, &actor, &public_key, &name, pools) {
-                    Ok(outcome) => {
-                        let fingerprint = crate::core::chain::normalise_public_key(&public_key)
-                            .map(|k| crate::core::chain::fingerprint(&k))
-                            .unwrap_or_default();
-                        let verb = match outcome {
-                            ops::device::Trusted::Added => "已登记",
-                            ops::device::Trusted::Renamed => "已更名为",
-                            ops::device::Trusted::Unchanged => "早已登记为",
-                        };
-                        println!("{verb}评分机 {}（指纹 {fingerprint}）", name.trim());
-                        let pools = ops::device::registered(&conn)?
-                            .into_iter()
-                            .find(|d| d.name == name.trim())
-                            .map(|d| d.pools)
-                            .unwrap_or_default();
-                        if pools.is_empty() {
-                            println!(
-                                "该机未指定服务的赛项组别，它的数据包将被拒绝；请加 --pool 赛项组别"
-                            );
-                        } else {
-                            println!("服务的赛项组别: {}", pools.join("、"));
-                        }
-                        Outcome::Done
-                    }
-                    Err(e) => refused_lines(e)?,
-                },
-            )
+        } => device_trust(db, &public_key, &name, &pools),
+        DeviceCommand::Revoke { name, reason } => device_revoke(db, &name, &reason),
+    }
+}
+
+/// `device show`: this laptop's key, and the laptops this database has registered.
+fn device_show(db: &Path) -> anyhow::Result<Outcome> {
+    // Without a database (a laptop before its copy arrives) the key alone is shown.
+    let key_dir = device_key::default_dir();
+    let conn = if db.exists() {
+        Some(open_existing(db)?)
+    } else {
+        None
+    };
+    let (name, public_key) = match &conn {
+        Some(conn) => {
+            let this = ops::device::this_device(conn)?;
+            (this.name, this.public_key)
         }
-        DeviceCommand::Revoke { name, reason } => {
-            let conn = open_existing(db)?;
-            Ok(
-                match ops::device::revoke(&conn, &Actor::command_line(), &name, &reason) {
-                    Ok(fingerprint) => {
-                        println!(
-                            "已撤销评分机 {}（指纹 {fingerprint}）：它此后的数据包一律拒绝",
-                            name.trim()
-                        );
-                        Outcome::Done
-                    }
-                    Err(e) => refused_lines(e)?,
-                },
-            )
+        None => {
+            let key = device_key::load_or_create(&key_dir)?;
+            ("本机".to_string(), crate::core::chain::public_hex(&key))
+        }
+    };
+    println!("名称: {name}");
+    println!("公钥: {public_key}");
+    println!("指纹: {}", crate::core::chain::fingerprint(&public_key));
+    println!("密钥文件: {}", device_key::key_path(&key_dir).display());
+    if let Some(conn) = &conn {
+        for device in ops::device::registered(conn)? {
+            let pools = if device.pools.is_empty() {
+                "未指定赛项组别".to_string()
+            } else {
+                device.pools.join("、")
+            };
+            let state = match &device.revoked {
+                Some(r) => format!("，已于 {} 撤销（{}）", r.revoked_at, r.reason),
+                None => String::new(),
+            };
+            println!(
+                "已登记评分机: {}（{}）：{pools}{state}",
+                device.name, device.fingerprint
+            );
         }
     }
+    Ok(Outcome::Done)
+}
+
+/// `device trust`: registers another laptop's key, with the pools it serves.
+fn device_trust(
+    db: &Path,
+    public_key: &str,
+    name: &str,
+    pools: &[PoolKey],
+) -> anyhow::Result<Outcome> {
+    let conn = open_existing(db)?;
+    let pools = (!pools.is_empty()).then_some(pools);
+    let actor = Actor::command_line();
+    Ok(
+        match ops::device::trust_for_pools(&conn, &actor, public_key, name, pools) {
+            Ok(outcome) => {
+                let fingerprint = crate::core::chain::normalise_public_key(public_key)
+                    .map(|k| crate::core::chain::fingerprint(&k))
+                    .unwrap_or_default();
+                let verb = match outcome {
+                    ops::device::Trusted::Added => "已登记",
+                    ops::device::Trusted::Renamed => "已更名为",
+                    ops::device::Trusted::Unchanged => "早已登记为",
+                };
+                println!("{verb}评分机 {}（指纹 {fingerprint}）", name.trim());
+                let pools = ops::device::registered(&conn)?
+                    .into_iter()
+                    .find(|d| d.name == name.trim())
+                    .map(|d| d.pools)
+                    .unwrap_or_default();
+                if pools.is_empty() {
+                    println!("该机未指定服务的赛项组别，它的数据包将被拒绝；请加 --pool 赛项组别");
+                } else {
+                    println!("服务的赛项组别: {}", pools.join("、"));
+                }
+                Outcome::Done
+            }
+            Err(e) => refused_lines(e)?,
+        },
+    )
+}
+
+/// `device revoke`: withdraws a laptop's trust.
+fn device_revoke(db: &Path, name: &str, reason: &str) -> anyhow::Result<Outcome> {
+    let conn = open_existing(db)?;
+    Ok(
+        match ops::device::revoke(&conn, &Actor::command_line(), name, reason) {
+            Ok(fingerprint) => {
+                println!(
+                    "已撤销评分机 {}（指纹 {fingerprint}）：它此后的数据包一律拒绝",
+                    name.trim()
+                );
+                Outcome::Done
+            }
+            Err(e) => refused_lines(e)?,
+        },
+    )
 }
 
 pub fn bundle(db: &Path, command: BundleCommand) -> anyhow::Result<Outcome> {
@@ -332,33 +338,7 @@ pub fn bundle(db: &Path, command: BundleCommand) -> anyhow::Result<Outcome> {
             }
             Err(e) => refused_lines(e)?,
         },
-        BundleCommand::Import { file } => match bundle::import(&conn, &actor, &file) {
-            Ok(report) => {
-                for conflict in &report.conflicts {
-                    eprintln!(
-                        "{}: warning: 合并冲突 {}，请裁判长裁决",
-                        file.display(),
-                        bundle::describe(conflict)
-                    );
-                }
-                if report.added == 0 && report.conflicts.is_empty() {
-                    println!(
-                        "来自 {}：{} 条记录均已存在，未做任何更改",
-                        report.device, report.already
-                    );
-                } else {
-                    println!(
-                        "来自 {}：新增 {} 条，已有 {} 条，冲突 {} 条",
-                        report.device,
-                        report.added,
-                        report.already,
-                        report.conflicts.len()
-                    );
-                }
-                Outcome::Done
-            }
-            Err(e) => refused_lines(e)?,
-        },
+        BundleCommand::Import { file } => bundle_import(&conn, &actor, &file)?,
         BundleCommand::Conflicts { all } => {
             let list = bundle::conflicts(&conn, all)?;
             if list.is_empty() {
@@ -387,5 +367,40 @@ pub fn bundle(db: &Path, command: BundleCommand) -> anyhow::Result<Outcome> {
                 Err(e) => refused_lines(e)?,
             }
         }
+    })
+}
+
+/// `bundle import FILE`: verifies and merges another laptop's bundle; conflicts are warnings.
+fn bundle_import(
+    conn: &rusqlite::Connection,
+    actor: &Actor,
+    file: &Path,
+) -> anyhow::Result<Outcome> {
+    Ok(match bundle::import(conn, actor, file) {
+        Ok(report) => {
+            for conflict in &report.conflicts {
+                eprintln!(
+                    "{}: warning: 合并冲突 {}，请裁判长裁决",
+                    file.display(),
+                    bundle::describe(conflict)
+                );
+            }
+            if report.added == 0 && report.conflicts.is_empty() {
+                println!(
+                    "来自 {}：{} 条记录均已存在，未做任何更改",
+                    report.device, report.already
+                );
+            } else {
+                println!(
+                    "来自 {}：新增 {} 条，已有 {} 条，冲突 {} 条",
+                    report.device,
+                    report.added,
+                    report.already,
+                    report.conflicts.len()
+                );
+            }
+            Outcome::Done
+        }
+        Err(e) => refused_lines(e)?,
     })
 }

@@ -4,7 +4,6 @@
 //! (`quick_check`, each sealed table's row count equals its links, the copy's chain head is a link
 //! of the source) before it takes its final name.
 
-use super::safety::io_message;
 use super::verify::{self, Report};
 use super::{Actor, OpsError, Result};
 use crate::store::{self, audit, faults, ledger};
@@ -80,10 +79,8 @@ pub fn backup_to(conn: &Connection, out: &Path) -> Result<BackupInfo> {
     let result = copy_into_file(conn, &temp)
         .and_then(|()| check_copy(conn, &temp))
         .and_then(|mut info| {
-            std::fs::rename(&temp, out)
-                .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
-            crate::io::sync_folder(out)
-                .map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
+            std::fs::rename(&temp, out).map_err(|e| OpsError::io(e, "备份失败"))?;
+            crate::io::sync_folder(out).map_err(|e| OpsError::io(e, "备份失败"))?;
             info.path = out.to_path_buf();
             Ok(info)
         });
@@ -91,10 +88,10 @@ pub fn backup_to(conn: &Connection, out: &Path) -> Result<BackupInfo> {
         // Best effort: the copy failed and its error is what matters; a hidden `.partial`
         // file is never taken for a backup.
         if let Err(e) = std::fs::remove_file(&temp) {
-            return Err(OpsError::Denied(format!(
-                "备份失败，且临时文件 {} 未能删除: {e}",
-                temp.display()
-            )));
+            return Err(OpsError::io(
+                e,
+                format!("备份失败，且临时文件 {} 未能删除", temp.display()),
+            ));
         }
     }
     result
@@ -104,7 +101,7 @@ pub fn backup_to(conn: &Connection, out: &Path) -> Result<BackupInfo> {
 /// snapshot), leaves it in rollback-journal mode and flushes it.
 fn copy_into_file(conn: &Connection, path: &Path) -> Result<()> {
     if path.exists() {
-        std::fs::remove_file(path).map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
+        std::fs::remove_file(path).map_err(|e| OpsError::io(e, "备份失败"))?;
     }
     let mut target = Connection::open(path).map_err(|e| sql_failure("备份失败", &e))?;
     {
@@ -130,7 +127,7 @@ fn copy_into_file(conn: &Connection, path: &Path) -> Result<()> {
     target
         .close()
         .map_err(|(_, e)| sql_failure("备份失败", &e))?;
-    crate::io::flush_file(path).map_err(|e| OpsError::Denied(io_message(&e, "备份失败")))?;
+    crate::io::flush_file(path).map_err(|e| OpsError::io(e, "备份失败"))?;
     Ok(())
 }
 
@@ -173,7 +170,7 @@ fn check_copy(source: &Connection, path: &Path) -> Result<BackupInfo> {
     }
     let bytes = std::fs::metadata(path)
         .map(|m| m.len())
-        .map_err(|e| OpsError::Denied(io_message(&e, "备份校验失败")))?;
+        .map_err(|e| OpsError::io(e, "备份校验失败"))?;
     Ok(BackupInfo {
         path: path.to_path_buf(),
         links,
@@ -199,7 +196,7 @@ pub fn automatic(conn: &Connection, reason: Reason) -> Result<BackupInfo> {
     let db =
         db_path(conn).ok_or_else(|| OpsError::Denied("内存中的数据库没有备份文件夹".into()))?;
     let dir = backup_dir(&db);
-    std::fs::create_dir_all(&dir).map_err(|e| OpsError::Denied(io_message(&e, "自动备份失败")))?;
+    std::fs::create_dir_all(&dir).map_err(|e| OpsError::io(e, "自动备份失败"))?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S-%3f");
     let info = backup_to(
         conn,
@@ -285,12 +282,8 @@ fn backups_in(dir: &Path) -> Vec<PathBuf> {
 
 fn rotate(dir: &Path) -> Result<()> {
     for old in automatic_backups(dir).into_iter().skip(KEEP) {
-        std::fs::remove_file(&old).map_err(|e| {
-            OpsError::Denied(io_message(
-                &e,
-                &format!("清理旧备份 {} 失败", old.display()),
-            ))
-        })?;
+        std::fs::remove_file(&old)
+            .map_err(|e| OpsError::io(e, format!("清理旧备份 {} 失败", old.display())))?;
     }
     Ok(())
 }
@@ -339,12 +332,19 @@ pub fn list(db: &Path) -> Vec<PathBuf> {
     listing(db).into_iter().map(|f| f.path).collect()
 }
 
+/// A backup that passed `verify`, with its report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedBackup {
+    pub path: PathBuf,
+    pub report: Report,
+}
+
 /// The newest backup of `db` that passes `verify`, with its report.
-pub fn newest_verified(db: &Path) -> Option<(PathBuf, Report)> {
+pub fn newest_verified(db: &Path) -> Option<VerifiedBackup> {
     list(db)
         .into_iter()
         .find_map(|path| match verify::verify_file(&path) {
-            Ok(report) if report.is_clean() => Some((path, report)),
+            Ok(report) if report.is_clean() => Some(VerifiedBackup { path, report }),
             _ => None,
         })
 }
@@ -453,8 +453,7 @@ fn check_restorable(source: &Connection, file: &Path) -> Result<()> {
 /// its raw files (database and write-ahead log) as they are.
 fn copy_aside(db: &Path) -> Result<PathBuf> {
     let dir = backup_dir(db);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| OpsError::Denied(io_message(&e, "另存当前数据库失败")))?;
+    std::fs::create_dir_all(&dir).map_err(|e| OpsError::io(e, "另存当前数据库失败"))?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S-%3f");
     let target = dir.join(format!(
         "judgedesk-{stamp}-{}.sqlite",
@@ -476,15 +475,14 @@ fn copy_aside(db: &Path) -> Result<PathBuf> {
     }
     // Damaged: keep the bytes as they are.
     let raw = dir.join(format!("judgedesk-{stamp}-damaged.sqlite"));
-    std::fs::copy(db, &raw).map_err(|e| OpsError::Denied(io_message(&e, "另存当前数据库失败")))?;
+    std::fs::copy(db, &raw).map_err(|e| OpsError::io(e, "另存当前数据库失败"))?;
     let wal = sibling(db, "-wal");
     if wal.exists() {
         std::fs::copy(&wal, sibling(&raw, "-wal"))
-            .map_err(|e| OpsError::Denied(io_message(&e, "另存当前数据库失败")))?;
+            .map_err(|e| OpsError::io(e, "另存当前数据库失败"))?;
     }
     if target.exists() {
-        std::fs::remove_file(&target)
-            .map_err(|e| OpsError::Denied(io_message(&e, "另存当前数据库失败")))?;
+        std::fs::remove_file(&target).map_err(|e| OpsError::io(e, "另存当前数据库失败"))?;
     }
     Ok(raw)
 }
@@ -520,8 +518,7 @@ fn copy_over(source: &Connection, db: &Path) -> Result<()> {
         {
             for path in [sibling(db, "-wal"), sibling(db, "-shm"), db.to_path_buf()] {
                 if path.exists() {
-                    std::fs::remove_file(&path)
-                        .map_err(|e| OpsError::Denied(io_message(&e, "恢复失败")))?;
+                    std::fs::remove_file(&path).map_err(|e| OpsError::io(e, "恢复失败"))?;
                 }
             }
             into_live().map_err(|e| sql_failure("恢复失败", &e))

@@ -2,7 +2,6 @@
 //!
 //! The file format is documented in `io::bundle`.
 
-use super::safety::io_message;
 use super::{Actor, OpsError, Result};
 use crate::core::chain;
 use crate::core::model::{PoolKey, PoolState, Role};
@@ -57,12 +56,8 @@ pub fn export(conn: &Connection, out: &Path) -> Result<Exported> {
     let signature = ledger::sign(conn, &bundle::message_to_sign(&body))?;
     let bytes = bundle::finish(body, signature).map_err(encoding)?;
     bundle::decode(&bytes).map_err(|e| OpsError::Denied(format!("生成的数据包未通过自检: {e}")))?;
-    bundle::write_verified(out, &bytes).map_err(|e| {
-        OpsError::Denied(io_message(
-            &e,
-            &format!("导出数据包 {} 失败", out.display()),
-        ))
-    })?;
+    bundle::write_verified(out, &bytes)
+        .map_err(|e| OpsError::io(e, format!("导出数据包 {} 失败", out.display())))?;
     Ok(Exported {
         path: out.to_path_buf(),
         entries: entries.len(),
@@ -89,12 +84,8 @@ pub struct Imported {
 /// becomes a merge conflict and changes no score.
 pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported> {
     super::master::ensure_master(conn)?;
-    let read_error = |e: std::io::Error| {
-        OpsError::Denied(io_message(
-            &e,
-            &format!("读取数据包 {} 失败", file.display()),
-        ))
-    };
+    let read_error =
+        |e: std::io::Error| OpsError::io(e, format!("读取数据包 {} 失败", file.display()));
     // The size is checked before anything is read: a file from outside is never read whole
     // when it cannot be a bundle.
     let size = std::fs::metadata(file).map_err(read_error)?.len();

@@ -112,17 +112,19 @@ fn move_key_from_beside_database(conn: &Connection, path: &Path) -> Result<()> {
     }
     let key = read_key_file(&old)?;
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder).map_err(|e| {
-            OpsError::Denied(format!("无法创建密钥文件夹 {}：{e}", folder.display()))
-        })?;
+        std::fs::create_dir_all(folder)
+            .map_err(|e| OpsError::io(e, format!("无法创建密钥文件夹 {}", folder.display())))?;
     }
     write_key_file(path, &key)?;
     std::fs::remove_file(&old).map_err(|e| {
-        OpsError::Denied(format!(
-            "证书签名密钥已移到 {}，但无法删除数据库旁的旧文件 {}：{e}",
-            path.display(),
-            old.display()
-        ))
+        OpsError::io(
+            e,
+            format!(
+                "证书签名密钥已移到 {}，但无法删除数据库旁的旧文件 {}",
+                path.display(),
+                old.display()
+            ),
+        )
     })
 }
 
@@ -236,7 +238,7 @@ pub fn public_key(conn: &Connection) -> Result<Option<String>> {
 
 fn read_key_file(path: &Path) -> Result<SigningKey> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| OpsError::Denied(format!("无法读取证书签名密钥 {}：{e}", path.display())))?;
+        .map_err(|e| OpsError::io(e, format!("无法读取证书签名密钥 {}", path.display())))?;
     let seed = text
         .lines()
         .map(str::trim)
@@ -251,9 +253,8 @@ fn create_key_file(path: &Path) -> Result<SigningKey> {
     let seed: [u8; 32] = rand::random();
     let key = SigningKey::from_bytes(&seed);
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder).map_err(|e| {
-            OpsError::Denied(format!("无法创建密钥文件夹 {}：{e}", folder.display()))
-        })?;
+        std::fs::create_dir_all(folder)
+            .map_err(|e| OpsError::io(e, format!("无法创建密钥文件夹 {}", folder.display())))?;
     }
     write_key_file(path, &key)?;
     Ok(key)
@@ -261,9 +262,8 @@ fn create_key_file(path: &Path) -> Result<SigningKey> {
 
 /// Writes `key` to a new file at `path` (never over an existing one), readable by its owner only.
 fn write_key_file(path: &Path, key: &SigningKey) -> Result<()> {
-    let denied = |e: std::io::Error| {
-        OpsError::Denied(format!("无法创建证书签名密钥 {}：{e}", path.display()))
-    };
+    let denied =
+        |e: std::io::Error| OpsError::io(e, format!("无法创建证书签名密钥 {}", path.display()));
     let contents = format!(
         "{KEY_HEADER}\n{}\npublic {}\n",
         hex(&key.to_bytes()),
@@ -929,12 +929,21 @@ pub fn printer_offset(conn: &Connection, printer: &str) -> Result<Offset> {
     }
 }
 
+/// A calibrated printer profile: its name and its 套打 offset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrinterProfile {
+    pub name: String,
+    pub offset: Offset,
+}
+
 /// Every calibrated printer profile.
-pub fn printers(conn: &Connection) -> Result<Vec<(String, Offset)>> {
+pub fn printers(conn: &Connection) -> Result<Vec<PrinterProfile>> {
     let mut profiles = Vec::new();
     for (key, json) in register::settings_with_prefix(conn, PRINTER_PREFIX)? {
-        let name = key.trim_start_matches(PRINTER_PREFIX).to_string();
-        profiles.push((name, serde_json::from_str(&json).unwrap_or_default()));
+        profiles.push(PrinterProfile {
+            name: key.trim_start_matches(PRINTER_PREFIX).to_string(),
+            offset: serde_json::from_str(&json).unwrap_or_default(),
+        });
     }
     Ok(profiles)
 }

@@ -173,7 +173,12 @@ pub fn revoke(conn: &Connection, actor: &Actor, name: &str, reason: &str) -> Res
         return Err(OpsError::Denied("撤销评分机须写明理由".into()));
     }
     let tx = conn.unchecked_transaction()?;
-    let Some((_, key, fingerprint)) = trusted(&tx)?.into_iter().find(|(n, _, _)| n == name) else {
+    let Some(TrustedDevice {
+        public_key: key,
+        fingerprint,
+        ..
+    }) = trusted(&tx)?.into_iter().find(|d| d.name == name)
+    else {
         return Err(OpsError::Denied(format!("没有登记名为“{name}”的评分机")));
     };
     if let Some(revoked) = ledger::revocation(&tx, &key)? {
@@ -212,7 +217,12 @@ pub struct Registered {
 /// Every registered laptop by current name, with its pools and revocation.
 pub fn registered(conn: &Connection) -> Result<Vec<Registered>> {
     let mut out = Vec::new();
-    for (name, public_key, fingerprint) in trusted(conn)? {
+    for TrustedDevice {
+        name,
+        public_key,
+        fingerprint,
+    } in trusted(conn)?
+    {
         out.push(Registered {
             pools: ledger::device_pools(conn, &public_key)?.unwrap_or_default(),
             revoked: ledger::revocation(conn, &public_key)?,
@@ -224,13 +234,24 @@ pub fn registered(conn: &Connection) -> Result<Vec<Registered>> {
     Ok(out)
 }
 
-/// The laptops this database trusts, by current name: (name, public key, fingerprint).
-pub fn trusted(conn: &Connection) -> Result<Vec<(String, String, String)>> {
-    let mut latest: Vec<(String, String, String)> = Vec::new();
+/// A laptop this database trusts, under its current name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedDevice {
+    pub name: String,
+    pub public_key: String,
+    pub fingerprint: String,
+}
+
+/// The laptops this database trusts, by current name.
+pub fn trusted(conn: &Connection) -> Result<Vec<TrustedDevice>> {
+    let mut latest: Vec<TrustedDevice> = Vec::new();
     for device in ledger::trusted_devices(conn)? {
-        latest.retain(|(_, key, _)| *key != device.public_key);
-        let fingerprint = chain::fingerprint(&device.public_key);
-        latest.push((device.name, device.public_key, fingerprint));
+        latest.retain(|d| d.public_key != device.public_key);
+        latest.push(TrustedDevice {
+            fingerprint: chain::fingerprint(&device.public_key),
+            name: device.name,
+            public_key: device.public_key,
+        });
     }
     Ok(latest)
 }

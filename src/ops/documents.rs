@@ -245,7 +245,7 @@ pub fn score_sheets_document(conn: &Connection, pool: Option<&PoolKey>) -> Resul
         let lock_line = match super::workflow::lock_head(&crate::store::workflow::pool_events(
             conn, pool.id,
         )?) {
-            Some((seq, hash)) => format!("锁定时审计链：第 {seq} 条，哈希 {hash}"),
+            Some(head) => format!("锁定时审计链：第 {} 条，哈希 {}", head.link, head.hash),
             None => "审计链：本赛项组别尚未锁定，锁定后打印的评分表载明锁定时的链头".into(),
         };
         let judges = people::pool_judges(conn, pool.id)?;

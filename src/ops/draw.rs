@@ -200,7 +200,7 @@ fn csv_field(text: &str) -> String {
 
 /// The two mapping sheets as CSV text (UTF-8 with BOM, for spreadsheets): sheet 1 maps each
 /// contestant to a check-in number (一次加密), sheet 2 check-in numbers to workstations (二次加密).
-pub fn mapping_sheets(pool: &PoolInfo, contestants: &[Contestant]) -> (String, String) {
+pub fn mapping_sheets(pool: &PoolInfo, contestants: &[Contestant]) -> MappingSheets {
     let mut drawn: Vec<&Contestant> = contestants
         .iter()
         .filter(|c| c.checkin_no.is_some())
@@ -233,7 +233,19 @@ pub fn mapping_sheets(pool: &PoolInfo, contestants: &[Contestant]) -> (String, S
             c.workstation.map(|w| w.to_string()).unwrap_or_default()
         ));
     }
-    (first, second)
+    MappingSheets {
+        checkin: first,
+        workstations: second,
+    }
+}
+
+/// The two mapping sheets as CSV text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappingSheets {
+    /// Sheet 1: contestant → check-in number (一次加密).
+    pub checkin: String,
+    /// Sheet 2: check-in number → workstation (二次加密).
+    pub workstations: String,
 }
 
 /// The two mapping sheets as one PDF for printing and sealing: each sheet starts a page of its
@@ -310,9 +322,12 @@ pub fn write_mapping_sheets(
         return Err(OpsError::Denied(format!("{} 尚未抽签", pool.title())));
     }
     let contestants = people::contestants_in_pool(conn, pool.id)?;
-    let (first, second) = mapping_sheets(&pool, &contestants);
+    let sheets = mapping_sheets(&pool, &contestants);
     let mut paths = Vec::new();
-    for (name, text) in [("检录号对照表", first), ("工位号对照表", second)] {
+    for (name, text) in [
+        ("检录号对照表", sheets.checkin),
+        ("工位号对照表", sheets.workstations),
+    ] {
         let path = dir.join(format!("{}-{name}.csv", pool.key));
         super::safety::save_file(&path, text.as_bytes())?;
         paths.push(path);

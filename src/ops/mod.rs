@@ -59,9 +59,26 @@ pub enum OpsError {
     /// The action is not allowed now or for this person; nothing was changed.
     #[error("{0}")]
     Denied(String),
+    /// A file or folder could not be read or written (disk full, stick pulled out, no permission,
+    /// missing file): a fault of the machine, not a rule's refusal. Nothing was changed; `what`
+    /// says what was being done, the message adds what to do (`safety::io_message`).
+    #[error("{}", safety::io_message(source, what))]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl OpsError {
+    /// `what` failed on a file or folder because of `source`.
+    pub fn io(source: std::io::Error, what: impl Into<String>) -> OpsError {
+        OpsError::Io {
+            what: what.into(),
+            source,
+        }
+    }
+
     /// One line for a person: a refusal's problems joined, else the error itself.
     pub fn into_text(self) -> String {
         match self {

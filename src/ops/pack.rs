@@ -3,7 +3,6 @@
 //! `store::pack`). On a pack the judges score and export bundles; every administrative action is
 //! refused (`ops::master::ensure_master`).
 
-use super::safety::io_message;
 use super::{Actor, OpsError, Result};
 use crate::core::model::Role;
 use crate::store::{self, audit, competition, pack};
@@ -66,12 +65,8 @@ pub fn write_pack(conn: &Connection, actor: &Actor, device: &str, out: &Path) ->
         )));
     }
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            OpsError::Denied(io_message(
-                &e,
-                &format!("无法创建目录 {}", parent.display()),
-            ))
-        })?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| OpsError::io(e, format!("无法创建目录 {}", parent.display())))?;
     }
     let temp = crate::io::temp_beside(out, "partial");
     remove_partial(&temp);
@@ -98,10 +93,10 @@ pub fn write_pack(conn: &Connection, actor: &Actor, device: &str, out: &Path) ->
         .and_then(|()| crate::io::sync_folder(out));
     if let Err(e) = placed {
         remove_partial(&temp);
-        return Err(OpsError::Denied(io_message(
-            &e,
-            &format!("写入评分机数据包 {} 失败", out.display()),
-        )));
+        return Err(OpsError::io(
+            e,
+            format!("写入评分机数据包 {} 失败", out.display()),
+        ));
     }
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     let tx = conn.unchecked_transaction()?;

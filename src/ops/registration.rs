@@ -25,8 +25,15 @@ use std::path::PathBuf;
 pub struct ImportOptions {
     /// Check and report without writing: the preview.
     pub dry_run: bool,
-    /// `(ID number, reason)`: contestants admitted over their unit's quota.
-    pub quota_overrides: Vec<(String, String)>,
+    /// Contestants admitted over their unit's quota.
+    pub quota_overrides: Vec<QuotaOverride>,
+}
+
+/// A contestant admitted over their unit's quota, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuotaOverride {
+    pub id_number: String,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -148,7 +155,7 @@ fn check(conn: &Connection, paths: &[PathBuf], options: &ImportOptions) -> Resul
     let overrides: HashMap<String, String> = options
         .quota_overrides
         .iter()
-        .map(|(id, reason)| (idcard::normalise(id), reason.trim().to_string()))
+        .map(|o| (idcard::normalise(&o.id_number), o.reason.trim().to_string()))
         .collect();
     for entry in &mut entries {
         let id = entry.record.id_number.as_str();

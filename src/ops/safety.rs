@@ -65,9 +65,8 @@ impl WriterLock {
     pub fn acquire(db: &Path, holder: Holder, wait: Duration) -> Result<WriterLock> {
         let path = lock_path(db);
         if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                OpsError::Denied(io_message(&e, &format!("无法写入数据库 {}", db.display())))
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| OpsError::io(e, format!("无法写入数据库 {}", db.display())))?;
         }
         let mut file = OpenOptions::new()
             .read(true)
@@ -75,9 +74,7 @@ impl WriterLock {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| {
-                OpsError::Denied(io_message(&e, &format!("无法写入数据库 {}", db.display())))
-            })?;
+            .map_err(|e| OpsError::io(e, format!("无法写入数据库 {}", db.display())))?;
         let started = Instant::now();
         loop {
             match file.try_lock() {
@@ -90,10 +87,7 @@ impl WriterLock {
                     std::thread::sleep(Duration::from_millis(25));
                 }
                 Err(TryLockError::Error(e)) => {
-                    return Err(OpsError::Denied(io_message(
-                        &e,
-                        &format!("无法锁定数据库 {}", db.display()),
-                    )));
+                    return Err(OpsError::io(e, format!("无法锁定数据库 {}", db.display())));
                 }
             }
         }
@@ -107,10 +101,7 @@ impl WriterLock {
                 .and_then(|()| file.write_all(note.as_bytes()))
         };
         if let Err(e) = noted {
-            return Err(OpsError::Denied(io_message(
-                &e,
-                &format!("无法写入数据库 {}", db.display()),
-            )));
+            return Err(OpsError::io(e, format!("无法写入数据库 {}", db.display())));
         }
         Ok(WriterLock { _file: file, path })
     }
@@ -161,9 +152,8 @@ fn held_message(db: &Path, holder: Option<Holder>) -> String {
 /// not at all, and a failure told in plain Chinese (disk full, stick pulled, read-only).
 pub fn save_file(out: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            OpsError::Denied(io_message(&e, &format!("无法创建文件夹 {}", dir.display())))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| OpsError::io(e, format!("无法创建文件夹 {}", dir.display())))?;
     }
     crate::io::write_file_atomically(out, bytes).map_err(|e| {
         // Replacing a file another program has open is "access denied" on Windows; opening it
@@ -177,7 +167,7 @@ pub fn save_file(out: &Path, bytes: &[u8]) -> Result<()> {
             }
             _ => e,
         };
-        OpsError::Denied(io_message(&e, &format!("无法写入 {}", out.display())))
+        OpsError::io(e, format!("无法写入 {}", out.display()))
     })
 }
 
@@ -227,10 +217,11 @@ mod tests {
         let blocked = dir.join("占位");
         std::fs::create_dir_all(blocked.join("x")).unwrap_or_else(|e| panic!("{e}"));
         match save_file(&blocked, b"x") {
-            Err(OpsError::Denied(message)) => {
+            Err(fault @ OpsError::Io { .. }) => {
+                let message = fault.to_string();
                 assert!(message.contains("无法写入") && message.contains("未留下不完整的文件"))
             }
-            other => panic!("expected a refusal, got {other:?}"),
+            other => panic!("expected a file fault, got {other:?}"),
         }
         let _ignored = std::fs::remove_dir_all(&dir);
     }
@@ -251,11 +242,14 @@ mod tests {
             .open(&out)
             .unwrap_or_else(|e| panic!("{e}"));
         match save_file(&out, b"%PDF new") {
-            Err(OpsError::Denied(message)) => assert!(
-                message.contains("文件正被其他程序打开") && message.contains("公示.pdf"),
-                "{message}"
-            ),
-            other => panic!("expected a refusal, got {other:?}"),
+            Err(fault @ OpsError::Io { .. }) => {
+                let message = fault.to_string();
+                assert!(
+                    message.contains("文件正被其他程序打开") && message.contains("公示.pdf"),
+                    "{message}"
+                )
+            }
+            other => panic!("expected a file fault, got {other:?}"),
         }
         drop(viewer);
         assert_eq!(std::fs::read(&out).unwrap_or_default(), b"%PDF old");
@@ -268,6 +262,28 @@ mod tests {
             std::env::temp_dir().join(format!("judgedesk-lock-{name}-{}", std::process::id()));
         let _ignored = std::fs::create_dir_all(&dir);
         dir.join("judgedesk.sqlite")
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_made_is_a_file_fault_and_a_held_database_a_refusal() {
+        let db = temp_db("held");
+        let file = db.with_file_name("a-file");
+        std::fs::write(&file, b"x").unwrap_or_else(|e| panic!("{e}"));
+        match save_file(&file.join("sub").join("x.pdf"), b"x") {
+            Err(OpsError::Io { what, source }) => {
+                assert!(what.contains("无法创建文件夹"), "{what}");
+                assert_eq!(source.kind(), std::io::ErrorKind::NotADirectory);
+            }
+            other => panic!("expected a file fault, got {other:?}"),
+        }
+        let first = WriterLock::for_window(&db);
+        assert!(first.is_ok(), "{first:?}");
+        assert!(matches!(
+            WriterLock::for_window(&db),
+            Err(OpsError::Denied(_))
+        ));
+        drop(first);
+        let _ignored = std::fs::remove_dir_all(db.parent().unwrap_or(Path::new("/nonexistent")));
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn init(conn: &Connection) -> Result<()> {
 pub fn open_or_create(path: &std::path::Path) -> Result<Connection> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
-            .map_err(|e| OpsError::Denied(format!("无法创建目录 {}: {e}", parent.display())))?;
+            .map_err(|e| OpsError::io(e, format!("无法创建目录 {}", parent.display())))?;
     }
     let conn = crate::store::open(path)?;
     if !competition::is_initialised(&conn)? {

@@ -21,7 +21,7 @@ pub struct Milestone {
 /// The chief judge locks a pool, then a verified backup beside the database.
 pub fn lock(conn: &Connection, actor: &Actor, pool: &PoolKey) -> Result<Milestone> {
     workflow::lock(conn, actor, pool)?;
-    let lock_link = workflow::lock_head_of(conn, pool)?.map(|(seq, _)| seq);
+    let lock_link = workflow::lock_head_of(conn, pool)?.map(|head| head.link);
     Ok(Milestone {
         lock_link,
         backup_failed: backup::at_milestone(conn, Reason::Lock).err(),

@@ -401,7 +401,7 @@ pub fn startup_check(db: &Path) -> Startup {
     if problems.is_empty() {
         return Startup::Sound;
     }
-    let backup = super::backup::newest_verified(db).map(|(path, _)| path);
+    let backup = super::backup::newest_verified(db).map(|found| found.path);
     Startup::Damaged { problems, backup }
 }
 
@@ -450,7 +450,9 @@ pub fn lock_heads(conn: &Connection) -> Result<Vec<LockHead>> {
     let mut heads = Vec::new();
     for pool in crate::store::competition::pools(conn)? {
         let events = crate::store::workflow::pool_events(conn, pool.id)?;
-        if let Some((seq, hash)) = super::workflow::lock_head(&events) {
+        if let Some(super::workflow::RecordedHead { link: seq, hash }) =
+            super::workflow::lock_head(&events)
+        {
             heads.push(LockHead {
                 pool: pool.key.to_string(),
                 now: ledger::hash_at(conn, seq)?,

@@ -623,14 +623,21 @@ fn lock_head_text(seq: i64, hash: &str) -> String {
     format!("{LOCK_HEAD_PREFIX}{seq}{LOCK_HEAD_MIDDLE}{hash}")
 }
 
+/// The audit chain's head as a lock recorded it: the link number and its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedHead {
+    pub link: i64,
+    pub hash: String,
+}
+
 /// The chain head recorded at the pool's (last) lock.
-pub fn lock_head_of(conn: &Connection, pool_key: &PoolKey) -> Result<Option<(i64, String)>> {
+pub fn lock_head_of(conn: &Connection, pool_key: &PoolKey) -> Result<Option<RecordedHead>> {
     let pool = pool_or_denied(conn, pool_key)?;
     Ok(lock_head(&flow::pool_events(conn, pool.id)?))
 }
 
-/// The chain head recorded when the pool was (last) locked: link number and hash.
-pub fn lock_head(events: &[PoolEvent]) -> Option<(i64, String)> {
+/// The chain head recorded when the pool was (last) locked.
+pub fn lock_head(events: &[PoolEvent]) -> Option<RecordedHead> {
     let reason = events
         .iter()
         .rev()
@@ -639,7 +646,10 @@ pub fn lock_head(events: &[PoolEvent]) -> Option<(i64, String)> {
         .as_deref()?;
     let rest = reason.strip_prefix(LOCK_HEAD_PREFIX)?;
     let (seq, hash) = rest.split_once(LOCK_HEAD_MIDDLE)?;
-    Some((seq.trim().parse().ok()?, hash.trim().to_string()))
+    Some(RecordedHead {
+        link: seq.trim().parse().ok()?,
+        hash: hash.trim().to_string(),
+    })
 }
 
 /// Unlocks a locked pool: the signed-in chief judge and the supervisor's PIN, with a reason.

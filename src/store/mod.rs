@@ -175,9 +175,35 @@ mod tests {
     #[test]
     fn migrating_twice_changes_nothing() -> Result<()> {
         let conn = open_in_memory()?;
+        conn.execute_batch("INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')")?;
+        // Every table, index and trigger with its SQL, the schema version and every table's rows.
+        let snapshot = |conn: &Connection| -> Result<(Vec<String>, i64, Vec<i64>)> {
+            let mut stmt =
+                conn.prepare("SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_master ORDER BY type, name")?;
+            let schema = stmt
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            let mut rows = Vec::new();
+            for entry in &schema {
+                if let Some(table) = entry
+                    .strip_prefix("table ")
+                    .and_then(|t| t.split(' ').next())
+                {
+                    rows.push(conn.query_row(
+                        &format!("SELECT count(*) FROM \"{table}\""),
+                        [],
+                        |r| r.get(0),
+                    )?);
+                }
+            }
+            Ok((schema, version, rows))
+        };
+        let once = snapshot(&conn)?;
+        assert!(!once.0.is_empty(), "the first migration created the schema");
+        assert_eq!(once.1, latest_version());
         migrate(&conn, None)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        assert_eq!(version, latest_version());
+        assert_eq!(snapshot(&conn)?, once);
         Ok(())
     }
 

@@ -168,7 +168,7 @@ fn safe_name(name: &str) -> String {
 struct Snapshot {
     choice: Choice,
     preview: Result<Preview, String>,
-    printers: Vec<(String, Offset)>,
+    printers: Vec<certificates::PrinterProfile>,
     register: Vec<CertificateRow>,
 }
 
@@ -441,8 +441,8 @@ impl PrintScreen {
         self.offset = shown
             .printers
             .iter()
-            .find(|(name, _)| name == &printer)
-            .map(|(_, offset)| *offset)
+            .find(|profile| profile.name == printer)
+            .map(|profile| profile.offset)
             .unwrap_or_default();
         self.offset_for = Some(printer);
     }
@@ -535,9 +535,9 @@ impl PrintScreen {
                         }
                         let mut names = vec![DEFAULT_PRINTER.to_string()];
                         if let Some(shown) = &self.shown {
-                            for (profile, _) in &shown.printers {
-                                if !names.contains(profile) {
-                                    names.push(profile.clone());
+                            for profile in &shown.printers {
+                                if !names.contains(&profile.name) {
+                                    names.push(profile.name.clone());
                                 }
                             }
                         }

@@ -128,9 +128,10 @@ impl RegistrationScreen {
                 .map(|r| r.trim())
                 .filter(|r| !r.is_empty());
             match reason {
-                Some(reason) => {
-                    quota_overrides.push((person.id_number.clone(), reason.to_string()))
-                }
+                Some(reason) => quota_overrides.push(ops::registration::QuotaOverride {
+                    id_number: person.id_number.clone(),
+                    reason: reason.to_string(),
+                }),
                 None => return Err(text::NEED_REASONS),
             }
         }

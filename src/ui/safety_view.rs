@@ -62,7 +62,7 @@ impl Tab {
 #[derive(Clone, Debug, Default)]
 pub struct Overview {
     pub device: Option<ThisDevice>,
-    pub trusted: Vec<(String, String, String)>,
+    pub trusted: Vec<device::TrustedDevice>,
     pub conflicts: Vec<Conflict>,
     pub backups: Vec<BackupFile>,
 }
@@ -420,9 +420,9 @@ impl SafetyScreen {
             .num_columns(2)
             .spacing([16.0, 4.0])
             .show(ui, |ui| {
-                for (name, _key, fingerprint) in &self.overview.trusted {
-                    ui.label(name);
-                    ui.monospace(fingerprint);
+                for device in &self.overview.trusted {
+                    ui.label(&device.name);
+                    ui.monospace(&device.fingerprint);
                     ui.end_row();
                 }
             });

@@ -190,6 +190,24 @@ pub fn open(path: &Path) -> Connection {
     judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
 }
 
+/// The demo competition in memory, signed with this process's test key.
+pub fn demo_in_memory() -> Connection {
+    hermetic();
+    let conn = judgedesk::store::open_in_memory().unwrap_or_else(|e| panic!("open: {e}"));
+    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("init: {e}"));
+    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("demo: {e}"));
+    conn
+}
+
+/// What a run of the binary printed, standard output then standard error.
+pub fn said(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// The demo competition in `desk.sqlite` of `dir`.
 pub fn demo_db(dir: &Dir) -> PathBuf {
     let path = dir.path("desk.sqlite");
@@ -212,13 +230,18 @@ pub fn registration_db(dir: &Dir) -> PathBuf {
 
 pub type Window = Harness<'static, JudgeDeskApp>;
 
-/// The window at the venue laptop's size with the bundled fonts.
-pub fn harness(app: JudgeDeskApp) -> Window {
+/// A headless window of `width`×`height` with the bundled fonts (kittest panics on a missing
+/// glyph), in a process that signs with its test key.
+pub fn builder<State>(width: f32, height: f32) -> egui_kittest::HarnessBuilder<State> {
     hermetic();
     Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
+        .with_size(egui::vec2(width, height))
         .with_context_setup(judgedesk::ui::fonts::install_fonts)
-        .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app)
+}
+
+/// The window at the venue laptop's size with the bundled fonts.
+pub fn harness(app: JudgeDeskApp) -> Window {
+    builder(1366.0, 768.0).build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app)
 }
 
 /// The window on `path`, signed in as `name`, settled.
