@@ -39,10 +39,15 @@ fn remove_ended_processes_folders(tmp: &Path) {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(tmp) else { return };
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("judgedesk-tests-")) else {
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("judgedesk-tests-"))
+        else {
             continue;
         };
         if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
@@ -62,9 +67,7 @@ pub fn unique_temp(tag: &str) -> PathBuf {
 /// key in a temporary folder of its own (returned), the same one `bin` gives the binary.
 pub fn hermetic() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    let dir = DIR.get_or_init(|| {
-        process_root().join("keys")
-    });
+    let dir = DIR.get_or_init(|| process_root().join("keys"));
     judgedesk::store::ledger::pin_key_dir(dir.clone())
 }
 
