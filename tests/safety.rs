@@ -400,7 +400,7 @@ fn records_edited_deleted_inserted_or_rehashed_with_sql_are_named_by_verify() {
     // value directly, which needs no guard dropped at all.
     let intrusion = format!(
         "DROP TRIGGER score_entry_no_update; DROP TRIGGER score_entry_no_delete; DROP TRIGGER score_entry_seal;
-         DROP TRIGGER ledger_no_update;
+         DROP TRIGGER ledger_signed_once;
          UPDATE score_entry SET value = value + 50 WHERE id = {edited};
          UPDATE current_score SET value = value + 50 WHERE entry_id = {edited};
          DELETE FROM current_score WHERE entry_id = {deleted};
@@ -695,6 +695,34 @@ fn an_added_trigger_view_or_column_is_named_by_verify() {
         .unwrap_or_else(|e| panic!("{e}"));
     let said = text(&verify(&db, &keys));
     assert!(said.contains("缺少触发器“audit_no_delete”"), "{said}");
+}
+
+#[test]
+fn a_file_with_an_added_trigger_is_refused_on_open() {
+    let dir = Dir::new("safety-schema-open");
+    let keys = dir.path("keys");
+    let db = demo(&dir, &keys);
+    let cell = cells(&db, 1).remove(0);
+    // A trigger the app's own connection would run with its functions installed: it would get
+    // an extra audit row sealed by the laptop's key and add 50 to every new score.
+    open(&db)
+        .execute_batch(
+            "CREATE TRIGGER sealed_by_the_app AFTER INSERT ON score_entry
+             BEGIN UPDATE current_score SET value = value + 50 WHERE entry_id = NEW.id;
+                   INSERT INTO audit (at, actor, action) VALUES ('t', '裁判', '悄悄改分'); END;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = fingerprint(&db);
+    let args = score_args(&cell, 500);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&db, &keys, &args);
+    assert_ne!(code(&out), 0, "{}", text(&out));
+    assert!(
+        text(&out).contains("拒绝打开") && text(&out).contains("触发器“sealed_by_the_app”"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(fingerprint(&db), before);
 }
 
 #[test]

@@ -551,7 +551,7 @@ fn a_lock_records_the_chain_head_which_the_score_sheets_print_and_verify_reconci
 
     // Someone holding the laptop rewrites that link: the file no longer matches the paper.
     conn.execute_batch(&format!(
-        "DROP TRIGGER ledger_no_update; UPDATE ledger SET hash = '{}' WHERE seq = {seq};",
+        "DROP TRIGGER ledger_signed_once; UPDATE ledger SET hash = '{}' WHERE seq = {seq};",
         "0".repeat(64)
     ))
     .unwrap_or_else(|e| panic!("{e}"));

@@ -49,7 +49,7 @@ pub fn add_user(
         return Err(OpsError::Denied("只有裁判和裁判长分配赛项组别".into()));
     }
     let hash = hash_pin(pin)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     if people::account_by_name(&tx, name)?.is_some() {
         return Err(OpsError::Denied(format!("账号 {name} 已存在")));
     }
@@ -99,7 +99,7 @@ fn seconds_since(text: Option<&str>) -> i64 {
 
 /// Checks a PIN with the lockout policy; every attempt is audited (never the PIN itself).
 pub fn sign_in(conn: &Connection, name: &str, pin: &str) -> Result<SignIn> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let Some(account) = people::account_by_name(&tx, name)? else {
         return Ok(SignIn::UnknownAccount);
     };
@@ -159,7 +159,7 @@ pub fn reset_account(
     if actor.role != Role::Coordinator {
         return Err(OpsError::Denied("只有赛务可以解锁账号".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let account = people::account_by_name(&tx, name)?
         .ok_or_else(|| OpsError::Denied(format!("没有账号 {name}")))?;
     people::record_sign_in_result(&tx, account.id, 0, false, None)?;

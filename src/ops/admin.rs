@@ -54,7 +54,7 @@ pub fn set_account_pools(
     pools: &[PoolKey],
 ) -> Result<()> {
     ensure_coordinator(actor)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let account = people::account_by_name(&tx, name)?
         .ok_or_else(|| OpsError::Denied(format!("没有账号 {name}")))?;
     if !matches!(account.role, Role::Judge | Role::Chief) {
@@ -105,7 +105,7 @@ pub fn set_account_pools(
 /// (the number itself never goes into the log).
 pub fn reveal_id_number(conn: &Connection, actor: &Actor, contestant_id: i64) -> Result<String> {
     ensure_coordinator(actor)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let contestant = flow::contestant(&tx, contestant_id)?
         .ok_or_else(|| OpsError::Denied("没有该选手".into()))?;
     let pool = competition::pool_by_id(&tx, contestant.record.pool_id)?.map(|p| p.key.to_string());
@@ -146,7 +146,7 @@ pub fn edit_contestant(
     if name.is_empty() || unit.is_empty() {
         return Err(OpsError::Denied("姓名和单位不能为空".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let c = flow::contestant(&tx, contestant_id)?
         .ok_or_else(|| OpsError::Denied("没有该选手".into()))?;
     let pool = competition::pool_by_id(&tx, c.record.pool_id)?
@@ -210,7 +210,7 @@ pub fn rename_unit(conn: &Connection, actor: &Actor, unit_id: i64, new_name: &st
     if new_name.is_empty() {
         return Err(OpsError::Denied("单位名称不能为空".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let old = flow::units(&tx)?
         .into_iter()
         .find(|u| u.id == unit_id)
@@ -284,7 +284,7 @@ pub fn update_pool_settings(
     if !settings.tie_breakers.iter().all(|t| seen.insert(*t)) {
         return Err(OpsError::Denied("并列区分项不能重复".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     if !setup_open(
         pool.state,

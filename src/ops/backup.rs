@@ -397,8 +397,9 @@ pub fn restore(db: &Path, file: &Path, actor: &Actor) -> Result<Restored> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
+    let tx = store::begin(&conn)?;
     audit::log(
-        &conn,
+        &tx,
         &audit::AuditEntry {
             actor: &actor.name,
             action: "从备份恢复",
@@ -406,6 +407,7 @@ pub fn restore(db: &Path, file: &Path, actor: &Actor) -> Result<Restored> {
             ..Default::default()
         },
     )?;
+    tx.commit()?;
     Ok(Restored { aside, report })
 }
 

@@ -149,7 +149,7 @@ pub fn import(conn: &Connection, actor: &Actor, file: &Path) -> Result<Imported>
     }
 
     let file_label = file.display().to_string();
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let mut resolver = Resolver::default();
     let mut problems = Vec::new();
     let mut report = Imported {
@@ -412,7 +412,7 @@ pub fn resolve(conn: &Connection, actor: &Actor, conflict_id: i64, keep: Keep) -
             "只有裁判长或赛务人员可以裁决合并冲突".into(),
         ));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let conflict = merge::conflict(&tx, conflict_id)?
         .ok_or_else(|| OpsError::Denied(format!("没有编号为 {conflict_id} 的合并冲突")))?;
     if conflict.resolution.is_some() {

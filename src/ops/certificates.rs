@@ -637,7 +637,7 @@ pub fn print_certificates(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<PrintReport> {
     super::master::ensure_master(conn)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let mode = if request.draft {
         Gather::Look
     } else {
@@ -702,7 +702,7 @@ pub fn reprint(
     if reason.trim().is_empty() {
         return Err(OpsError::Denied("重印须写明理由".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let row = registered(&tx, number)?;
     if row.is_void() {
         return Err(OpsError::Denied(format!(
@@ -779,7 +779,7 @@ pub fn void(
     if reason.trim().is_empty() {
         return Err(OpsError::Denied("作废证书须写明理由".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let row = registered(&tx, number)?;
     if row.is_void() {
         return Err(OpsError::Denied(format!(
@@ -962,7 +962,7 @@ pub fn set_printer_offset(
     if !(offset.x.abs() <= 50.0 && offset.y.abs() <= 50.0) {
         return Err(OpsError::Denied("偏移应在 ±50 毫米以内".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let old = printer_offset(&tx, printer)?;
     let json = serde_json::to_string(&offset).map_err(|e| OpsError::Denied(e.to_string()))?;
     competition::set_setting(&tx, &format!("{PRINTER_PREFIX}{printer}"), &json)?;

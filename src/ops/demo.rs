@@ -141,7 +141,7 @@ fn round_to_step(value: i64, step: i64, max: i64) -> Hundredths {
 pub fn populate(conn: &Connection) -> Result<DemoSummary> {
     let mut rng = ChaCha8Rng::seed_from_u64(2023);
     let mut summary = DemoSummary::default();
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pin_hash = hash_pin(DEMO_PIN)?;
     let pools = competition::pools(&tx)?;
 
@@ -393,7 +393,7 @@ pub fn create_scale_database(path: &std::path::Path, scale: Scale) -> Result<Dem
 pub fn populate_scale(conn: &Connection, scale: Scale) -> Result<DemoSummary> {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut summary = DemoSummary::default();
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pin_hash = hash_pin(DEMO_PIN)?;
     let pools = competition::pools(&tx)?;
     let n = scale.criteria_per_pool.max(2);

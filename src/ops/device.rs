@@ -78,7 +78,7 @@ pub fn trust_for_pools(
             "评分机名称不能为空，且不超过 40 个字".into(),
         ));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     if let Some(revoked) = ledger::revocation(&tx, &key)? {
         return Err(OpsError::Denied(format!(
             "该评分机的密钥已于 {} 撤销（{}），不能再登记；如需继续使用该机，请在其上生成新密钥后重新登记",
@@ -172,7 +172,7 @@ pub fn revoke(conn: &Connection, actor: &Actor, name: &str, reason: &str) -> Res
     if reason.is_empty() {
         return Err(OpsError::Denied("撤销评分机须写明理由".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let Some(TrustedDevice {
         public_key: key,
         fingerprint,

@@ -37,7 +37,7 @@ pub fn check_in(
     if !matches!(status, Status::Normal | Status::Absent) {
         return Err(OpsError::Denied("检录只能标记为正常或缺考".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let contestant = flow::contestant(&tx, contestant_id)?
         .ok_or_else(|| OpsError::Denied("没有该选手".into()))?;
     let pool = competition::pool_by_id(&tx, contestant.record.pool_id)?
@@ -97,7 +97,7 @@ pub fn run_draw(
     seed: &[u8; SEED_LEN],
 ) -> Result<usize> {
     ensure_coordinator(actor)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     if !draw_allowed(
         pool.state,
@@ -337,8 +337,9 @@ pub fn write_mapping_sheets(
     super::safety::save_file(&path, &pdf)?;
     paths.push(path);
     let pool_name = pool.key.to_string();
+    let tx = crate::store::begin(conn)?;
     audit::log(
-        conn,
+        &tx,
         &AuditEntry {
             actor: &actor.name,
             action: "导出对照表",
@@ -347,6 +348,7 @@ pub fn write_mapping_sheets(
             ..Default::default()
         },
     )?;
+    tx.commit()?;
     Ok(paths)
 }
 

@@ -79,7 +79,7 @@ pub fn import_scheme(conn: &Connection, actor: &Actor, tables: &[Table]) -> Resu
         }
     }
     let warnings = refuse_if_errors(problems)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     for (key, rows) in &by_pool {
         let criteria: Vec<Criterion> = rows.iter().map(|r| r.criterion.clone()).collect();
         match scoring::replace_scheme_in(&tx, actor, key, &criteria) {
@@ -109,7 +109,7 @@ pub fn import_theory(
     tables: &[Table],
 ) -> Result<(Vec<Problem>, usize)> {
     let mut problems = Vec::new();
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let mut changed = 0;
     for table in tables {
         for row in interchange::theory_rows(table, &mut problems) {
@@ -157,7 +157,7 @@ pub fn import_scores(
     tables: &[Table],
 ) -> Result<(Vec<Problem>, usize)> {
     let mut problems = Vec::new();
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let mut changed = 0;
     for table in tables {
         for row in interchange::score_rows(table, &mut problems) {

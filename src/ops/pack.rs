@@ -99,7 +99,7 @@ pub fn write_pack(conn: &Connection, actor: &Actor, device: &str, out: &Path) ->
         ));
     }
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     audit::log(
         &tx,
         &audit::AuditEntry {

@@ -319,7 +319,7 @@ pub fn import_registration(
         .iter()
         .map(|c| (c.record.id_number.as_str(), c))
         .collect();
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     for entry in to_write.iter().filter_map(|&i| checked.entries.get(i)) {
         let (contestant_id, _) = people::upsert_contestant(&tx, &entry.record)?;
         let stored_override = stored_by_id
@@ -645,7 +645,7 @@ pub fn export_roster(
         let pools: Vec<String> = selected.iter().map(|p| p.key.to_string()).collect();
         let pools = pools.join("、");
         let summary = format!("{people_count} 人");
-        let tx = conn.unchecked_transaction()?;
+        let tx = crate::store::begin(conn)?;
         audit::log(
             &tx,
             &AuditEntry {

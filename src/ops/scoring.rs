@@ -112,7 +112,7 @@ pub fn enter_score(
     device: &str,
     input: &ScoreInput,
 ) -> Result<ScoreReceipt> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let receipt = enter_score_in(&tx, actor, device, input, "score")?;
     tx.commit()?;
     Ok(receipt)
@@ -272,7 +272,7 @@ pub fn replace_scheme(
     pool_key: &PoolKey,
     criteria: &[Criterion],
 ) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     replace_scheme_in(&tx, actor, pool_key, criteria)?;
     tx.commit()?;
     Ok(())

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 /// Writes the built-in 2023 competition into an empty database.
 pub fn init(conn: &Connection) -> Result<()> {
     let builtin = crate::builtin::load().map_err(|e| OpsError::Denied(e.to_string()))?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     competition::init(&tx, &builtin)?;
     audit::log(
         &tx,

@@ -178,7 +178,7 @@ pub fn set_status_of(
     reason: Option<&str>,
 ) -> Result<Status> {
     super::master::ensure_master(conn)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let contestant = crate::store::workflow::contestant(&tx, contestant_id)?
         .ok_or_else(|| OpsError::Denied("没有该选手".to_string()))?;
     let pool = competition::pool_by_id(&tx, contestant.record.pool_id)?

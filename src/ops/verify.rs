@@ -138,41 +138,22 @@ impl fmt::Display for Finding {
 }
 
 fn schema_kind(kind: &str) -> &str {
-    match kind {
-        "table" => "表",
-        "index" => "索引",
-        "trigger" => "触发器",
-        "view" => "视图",
-        other => other,
-    }
+    crate::store::schema::kind_word(kind)
 }
 
 /// Compares the file's schema with the one this app creates for the file's version.
 fn check_schema(conn: &Connection, report: &mut Report) -> Result<()> {
+    use crate::store::schema::Difference;
     let version = crate::store::schema_version(conn)?;
     if version > crate::store::latest_version() {
         return Ok(()); // a newer app's file: refused on open, not judged here
     }
-    let expected = crate::store::schema::expected_objects(version)?;
-    let found = crate::store::schema::objects(conn)?;
-    let key = |o: &crate::store::schema::SchemaObject| (o.0.clone(), o.1.clone());
-    let expected_by: HashMap<_, _> = expected.iter().map(|o| (key(o), o)).collect();
-    let found_by: HashMap<_, _> = found.iter().map(|o| (key(o), o)).collect();
-    for object in &found {
-        let (kind, name) = key(object);
-        match expected_by.get(&(kind.clone(), name.clone())) {
-            None => report.findings.push(Finding::SchemaAdded { kind, name }),
-            Some(wanted) if *wanted != object => {
-                report.findings.push(Finding::SchemaChanged { kind, name })
-            }
-            Some(_) => {}
-        }
-    }
-    for object in &expected {
-        let (kind, name) = key(object);
-        if !found_by.contains_key(&(kind.clone(), name.clone())) {
-            report.findings.push(Finding::SchemaRemoved { kind, name });
-        }
+    for difference in crate::store::schema::differences(conn)? {
+        report.findings.push(match difference {
+            Difference::Added { kind, name } => Finding::SchemaAdded { kind, name },
+            Difference::Removed { kind, name } => Finding::SchemaRemoved { kind, name },
+            Difference::Changed { kind, name } => Finding::SchemaChanged { kind, name },
+        });
     }
     Ok(())
 }
@@ -217,14 +198,14 @@ pub fn open_unchanged(path: &Path) -> Result<Connection> {
             path.display()
         )));
     }
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Whatever a file's triggers and views say, they run no function with side effects here.
     crate::store::distrust_schema(&conn)?;
-    ledger::install(&conn, KeySource::from_environment())?;
+    ledger::install(&mut conn, KeySource::from_environment())?;
     Ok(conn)
 }
 

@@ -112,7 +112,7 @@ pub fn submit(
     contestants: &[i64],
 ) -> Result<usize> {
     ensure_role(actor, Role::Judge)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     let judge = ensure_assigned(&tx, actor, &pool)?;
     if pool.state >= PoolState::Locked {
@@ -180,7 +180,7 @@ pub fn reopen(
 ) -> Result<usize> {
     ensure_role(actor, Role::Chief)?;
     let reason = nonempty(reason, "退回理由")?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     ensure_assigned(&tx, actor, &pool)?;
     if pool.state >= PoolState::Locked {
@@ -327,7 +327,7 @@ pub fn accept_flag(
 ) -> Result<()> {
     ensure_role(actor, Role::Chief)?;
     let note = nonempty(note, "说明")?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     ensure_assigned(&tx, actor, &pool)?;
     if pool.state >= PoolState::Locked {
@@ -396,7 +396,7 @@ pub fn request_rescore(
 ) -> Result<()> {
     ensure_role(actor, Role::Chief)?;
     let reason = nonempty(reason, "重评理由")?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     ensure_assigned(&tx, actor, &pool)?;
     if pool.state >= PoolState::Locked {
@@ -568,7 +568,7 @@ fn evaluate_pool(conn: &Connection, pool: &PoolInfo) -> Result<(PoolSheet, PoolO
 /// The chief judge locks a complete pool whose every flag is resolved.
 pub fn lock(conn: &Connection, actor: &Actor, pool_key: &PoolKey) -> Result<()> {
     ensure_role(actor, Role::Chief)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     ensure_assigned(&tx, actor, &pool)?;
     if pool.state != PoolState::Scoring {
@@ -683,7 +683,7 @@ pub fn unlock(
         SignIn::Locked => return denied("监督账号已锁定，请赛务解锁"),
         SignIn::UnknownAccount => return denied(format!("没有账号 {supervisor}")),
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let joint = format!("{reason}（监督：{supervisor}）");
     set_state(&tx, actor, &pool, PoolState::Scoring, "解锁", Some(&joint))?;
     tx.commit()?;
@@ -701,7 +701,7 @@ fn supervisor_step(
     needs: &str,
 ) -> Result<()> {
     ensure_role(actor, Role::Supervisor)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     if pool.state != from {
         return denied(format!(
@@ -748,7 +748,7 @@ pub fn finalize_at(
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
     ensure_role(actor, Role::Supervisor)?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     if pool.state != PoolState::Published {
         return denied(format!(
@@ -879,7 +879,7 @@ pub fn record_appeal(
     let Some(received) = parse_time(received_at) else {
         return denied("收到时间应写作 2023-11-15 16:30");
     };
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let pool = pool_or_denied(&tx, pool_key)?;
     if pool.state != PoolState::Published {
         return denied(format!(
@@ -1003,7 +1003,7 @@ pub fn apply_appeal_change(
     appeal_id: i64,
     change: &AppealChange,
 ) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let (_, pool) = open_appeal(&tx, actor, appeal_id)?;
     let reason = format!("申诉 #{appeal_id}");
     let pool_name = pool.key.to_string();
@@ -1065,7 +1065,7 @@ pub fn decide_appeal(
     outcome: &str,
 ) -> Result<()> {
     let outcome = nonempty(outcome, "处理结果")?;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::begin(conn)?;
     let (appeal, pool) = open_appeal(&tx, actor, appeal_id)?;
     flow::decide_appeal(&tx, appeal_id, outcome)?;
     let pool_name = pool.key.to_string();

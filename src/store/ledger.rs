@@ -1,11 +1,17 @@
-//! The tamper-evidence chain in SQL: the functions the sealing triggers (the "Tamper evidence" migration, version 4) call, the ledger and trusted-device tables, and reading rows back for verification.
+//! The tamper-evidence chain in SQL: the functions the sealing triggers call, signing in Rust, the
+//! ledger and trusted-device tables, and reading rows back for verification.
 //!
-//! Every insert into `score_entry`, `theory_entry`, `audit` and `trusted_device` fires a trigger
-//! that appends a ledger link in the same transaction, so no code path can store a row unsealed.
-//! The triggers call four functions registered on each connection by [`install`]:
+//! Every insert into a sealed table (and every change to a sealed record, see `RECORDS`) fires a
+//! trigger that appends a ledger link in the same transaction, so no code path can store a row
+//! unlinked. The triggers call pure functions registered on each connection by [`install`]:
 //! `judgedesk_row_hash(kind, col…)`, `judgedesk_chain_hash(prev, kind, row_id, row_hash, signer)`,
-//! `judgedesk_signer()` and `judgedesk_sign(hash)`. A connection without them (the `sqlite3`
-//! shell, an intruder's script) cannot insert into a sealed table at all.
+//! `judgedesk_signer()` (this connection's public key) and `judgedesk_pending(hash)`, which only
+//! notes the new link as waiting for its signature and stores an empty one. No SQL function
+//! signs: the link is signed in Rust by [`seal_pending`], which [`super::Write::commit`] runs
+//! before the commit, and a commit hook turns any commit that would leave a noted link unsigned
+//! into a rollback. A connection without the functions (the `sqlite3` shell, an intruder's
+//! script) cannot insert into a sealed table at all, and a trigger added to a file never runs
+//! here: the schema is compared with the expected one on open (`super::open`).
 
 use super::Result;
 use super::device_key::{self, KeyError};
@@ -14,8 +20,9 @@ use ed25519_dalek::SigningKey;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 /// The sealed tables: kind, table, and the columns hashed, in order. The migration's triggers pass
 /// the same columns in the same order (a test checks that fresh rows verify).
@@ -104,20 +111,46 @@ pub fn pin_key_dir(dir: PathBuf) -> &'static std::path::Path {
     PINNED_KEY_DIR.get_or_init(|| dir)
 }
 
-type SharedKey = Arc<OnceLock<std::result::Result<SigningKey, String>>>;
+/// What one connection seals with: its key (loaded on first use) and the links its triggers
+/// appended that still wait for their signature.
+struct Sealer {
+    source: KeySource,
+    key: OnceLock<std::result::Result<SigningKey, String>>,
+    pending: Mutex<Vec<String>>,
+}
+
+impl Sealer {
+    fn key(&self) -> std::result::Result<SigningKey, String> {
+        self.key
+            .get_or_init(|| match &self.source {
+                KeySource::Directory(dir) => {
+                    device_key::load_or_create(dir).map_err(|e: KeyError| e.to_string())
+                }
+                KeySource::Fixed(key) => Ok(key.clone()),
+            })
+            .clone()
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Each open connection's sealer, by the token its `judgedesk_connection()` answers. Entries of
+/// closed connections are dropped as new ones are installed.
+static SEALERS: OnceLock<Mutex<HashMap<i64, Weak<Sealer>>>> = OnceLock::new();
+
+fn sealers() -> std::sync::MutexGuard<'static, HashMap<i64, Weak<Sealer>>> {
+    SEALERS
+        .get_or_init(|| Mutex::new(HashMap::new()))
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 fn user_error(message: String) -> rusqlite::Error {
     rusqlite::Error::UserFunctionError(message.into())
-}
-
-fn key_of(source: &KeySource, cell: &SharedKey) -> rusqlite::Result<SigningKey> {
-    let loaded = cell.get_or_init(|| match source {
-        KeySource::Directory(dir) => {
-            device_key::load_or_create(dir).map_err(|e: KeyError| e.to_string())
-        }
-        KeySource::Fixed(key) => Ok(key.clone()),
-    });
-    loaded.clone().map_err(user_error)
 }
 
 fn text_arg(ctx: &Context<'_>, index: usize) -> rusqlite::Result<String> {
@@ -144,8 +177,9 @@ pub fn field(value: ValueRef<'_>) -> Field<'_> {
     }
 }
 
-/// Registers the chain functions on `conn`, signing with `source`'s key.
-pub fn install(conn: &Connection, source: KeySource) -> rusqlite::Result<()> {
+/// Registers the chain functions on `conn`, sealing with `source`'s key, and the commit hook that
+/// refuses to commit a link left unsigned.
+pub fn install(conn: &mut Connection, source: KeySource) -> rusqlite::Result<()> {
     let pure = FunctionFlags::SQLITE_UTF8
         | FunctionFlags::SQLITE_DETERMINISTIC
         | FunctionFlags::SQLITE_INNOCUOUS;
@@ -167,26 +201,94 @@ pub fn install(conn: &Connection, source: KeySource) -> rusqlite::Result<()> {
             &text_arg(ctx, 4)?,
         ))
     })?;
-    let cell: SharedKey = Arc::new(OnceLock::new());
-    let (signer_source, signer_cell) = (source.clone(), cell.clone());
+    let sealer = Arc::new(Sealer {
+        source,
+        key: OnceLock::new(),
+        pending: Mutex::new(Vec::new()),
+    });
+    let token = {
+        let mut all = sealers();
+        all.retain(|_, s| s.strong_count() > 0);
+        let mut token = rand::random::<i64>();
+        while all.contains_key(&token) {
+            token = rand::random::<i64>();
+        }
+        all.insert(token, Arc::downgrade(&sealer));
+        token
+    };
+    conn.create_scalar_function("judgedesk_connection", 0, pure, move |_ctx| Ok(token))?;
+    let signer = sealer.clone();
     conn.create_scalar_function("judgedesk_signer", 0, pure, move |_ctx| {
-        Ok(chain::public_hex(&key_of(&signer_source, &signer_cell)?))
+        Ok(chain::public_hex(&signer.key().map_err(user_error)?))
     })?;
-    conn.create_scalar_function("judgedesk_sign", 1, pure, move |ctx| {
-        let hash = text_arg(ctx, 0)?;
-        Ok(chain::sign(&key_of(&source, &cell)?, &hash))
-    })?;
+    // Not deterministic: each call notes a link. `judgedesk_sign` is the name the triggers of
+    // schema version 4 call (it signed there); it is kept, noting only, for files migrated from
+    // before version 6, whose migration 4 still runs it.
+    let noting = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS;
+    for name in ["judgedesk_pending", "judgedesk_sign"] {
+        let noter = sealer.clone();
+        conn.create_scalar_function(name, 1, noting, move |ctx| {
+            noter.pending().push(text_arg(ctx, 0)?);
+            Ok(String::new())
+        })?;
+    }
+    let guard = sealer.clone();
+    conn.commit_hook(Some(move || {
+        // `true` turns the commit into a rollback: a link noted and not signed never lands.
+        !guard.pending().is_empty()
+    }))?;
+    conn.rollback_hook(Some(move || sealer.pending().clear()))?;
     Ok(())
+}
+
+fn sealer_of(conn: &Connection) -> Result<Arc<Sealer>> {
+    let token: i64 = conn.query_row("SELECT judgedesk_connection()", [], |r| r.get(0))?;
+    sealers()
+        .get(&token)
+        .and_then(Weak::upgrade)
+        .ok_or_else(|| super::StoreError::Invalid("连接未安装签封函数".into()))
+}
+
+fn key_error(message: String) -> super::StoreError {
+    super::StoreError::Invalid(message)
+}
+
+/// Signs, in Rust, every link this connection's triggers appended since the last call: the link
+/// is found by its hash among the unsigned ones and given its signature. A link that a failed
+/// statement rolled back is simply not found. Runs inside the transaction, before its commit.
+pub fn seal_pending(conn: &Connection) -> Result<()> {
+    let sealer = sealer_of(conn)?;
+    let pending = std::mem::take(&mut *sealer.pending());
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let signed = (|| -> Result<()> {
+        let key = sealer.key().map_err(key_error)?;
+        let mut stmt = conn.prepare_cached(
+            "UPDATE ledger SET signature = ?2 WHERE hash = ?1 AND signature = ''",
+        )?;
+        for hash in &pending {
+            stmt.execute(params![hash, chain::sign(&key, hash)])?;
+        }
+        Ok(())
+    })();
+    if signed.is_err() {
+        // Still unsigned: the commit hook keeps refusing until they are signed or rolled back.
+        sealer.pending().extend(pending);
+    }
+    signed
 }
 
 /// This connection's signer: the laptop's public key in hex (creating the key on first use).
 pub fn own_public_key(conn: &Connection) -> Result<String> {
-    Ok(conn.query_row("SELECT judgedesk_signer()", [], |r| r.get(0))?)
+    let key = sealer_of(conn)?.key().map_err(key_error)?;
+    Ok(chain::public_hex(&key))
 }
 
-/// Signs `message` with this connection's key (as the triggers do): the signature in hex.
+/// Signs `message` with this connection's key: the signature in hex.
 pub fn sign(conn: &Connection, message: &str) -> Result<String> {
-    Ok(conn.query_row("SELECT judgedesk_sign(?1)", [message], |r| r.get(0))?)
+    let key = sealer_of(conn)?.key().map_err(key_error)?;
+    Ok(chain::sign(&key, message))
 }
 
 /// Whether anything is sealed yet, and whether `public_key` signed any of it or is registered
@@ -490,7 +592,9 @@ mod tests {
             .map_err(|e| super::super::StoreError::Invalid(e.to_string()))?;
         crate::ops::demo::populate(&conn)
             .map_err(|e| super::super::StoreError::Invalid(e.to_string()))?;
-        add_trusted_device(&conn, &own_public_key(&conn)?, "测试机", "测试")?;
+        let tx = super::super::begin(&conn)?;
+        add_trusted_device(&tx, &own_public_key(&tx)?, "测试机", "测试")?;
+        tx.commit()?;
         let links = links(&conn)?;
         assert!(links.len() > 100);
         let faults = chain::check_links(&links);
@@ -526,8 +630,8 @@ mod tests {
             .iter()
             .position(|m| m.contains("CREATE TABLE ledger"))
             .unwrap_or(0);
-        let conn = Connection::open_in_memory()?;
-        install(&conn, KeySource::ephemeral())?;
+        let mut conn = Connection::open_in_memory()?;
+        install(&mut conn, KeySource::ephemeral())?;
         for migration in &MIGRATIONS[..chain_version] {
             conn.execute_batch(migration)?;
         }
@@ -545,11 +649,82 @@ mod tests {
             vec![("audit", 1), ("audit", 2)]
         );
         assert!(chain::check_links(&links).is_empty());
-        conn.execute(
+        let tx = super::super::begin(&conn)?;
+        tx.execute(
             "INSERT INTO audit (at, actor, action) VALUES ('t3', 'c', 'z')",
             [],
         )?;
+        tx.commit()?;
         assert_eq!(head(&conn)?.map(|(seq, _)| seq), Some(3));
+        assert!(chain::check_links(&super::links(&conn)?).is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn no_sql_function_signs_a_link() -> Result<()> {
+        let conn = super::super::open_in_memory()?;
+        // What a trigger could call: the old signing names answer an empty string and sign nothing.
+        for call in ["judgedesk_sign('ab')", "judgedesk_pending('ab')"] {
+            let answer: String = conn.query_row(&format!("SELECT {call}"), [], |r| r.get(0))?;
+            assert_eq!(answer, "", "{call}");
+        }
+        // A noted hash that is no link of this transaction is not signed by anything: the next
+        // write signs its own link only.
+        let tx = super::super::begin(&conn)?;
+        tx.execute(
+            "INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')",
+            [],
+        )?;
+        tx.commit()?;
+        let links = links(&conn)?;
+        assert_eq!(links.len(), 1);
+        assert!(chain::check_links(&links).is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_link_left_unsigned_is_never_committed() -> Result<()> {
+        let conn = super::super::open_in_memory()?;
+        // Autocommit, with no `store::Write` to sign: the commit is turned into a rollback.
+        assert!(
+            conn.execute(
+                "INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')",
+                []
+            )
+            .is_err()
+        );
+        let stored: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
+        assert_eq!(stored, 0);
+        // Through a write transaction the same row is signed in Rust and lands.
+        let tx = super::super::begin(&conn)?;
+        tx.execute(
+            "INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')",
+            [],
+        )?;
+        tx.commit()?;
+        let links = links(&conn)?;
+        assert_eq!(links.len(), 1);
+        assert!(chain::check_links(&links).is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_signed_link_cannot_be_changed() -> Result<()> {
+        let conn = super::super::open_in_memory()?;
+        let tx = super::super::begin(&conn)?;
+        tx.execute(
+            "INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')",
+            [],
+        )?;
+        tx.commit()?;
+        for change in [
+            "UPDATE ledger SET signature = 'ab'",
+            "UPDATE ledger SET signature = ''",
+            "UPDATE ledger SET row_hash = 'ab'",
+            "DELETE FROM ledger",
+        ] {
+            assert!(conn.execute(change, []).is_err(), "{change}");
+        }
         Ok(())
     }
 

@@ -40,6 +40,8 @@ pub enum StoreError {
         "数据库文件不能切换到预写日志（WAL）模式（仍为 {0}），无法保证评分在断电后不丢失，拒绝使用。请把数据库放在本机硬盘上，不要放在网络盘或只读介质上"
     )]
     NotWal(String),
+    #[error("数据库结构被改动过（不是本程序创建的样子），拒绝打开：{}", .0.join("；"))]
+    SchemaAltered(Vec<String>),
     #[error("{0}")]
     Invalid(String),
 }
@@ -59,23 +61,70 @@ pub fn open(path: &Path) -> Result<Connection> {
 
 /// `open`, sealing new rows with the key from `keys` instead of this laptop's key file.
 pub fn open_with_keys(path: &Path, keys: ledger::KeySource) -> Result<Connection> {
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     configure(&conn)?;
-    ledger::install(&conn, keys)?;
+    ledger::install(&mut conn, keys)?;
+    refuse_altered_schema(&conn)?;
     migrate(&conn, Some(path))?;
     Ok(conn)
 }
 
+/// Refuses a file whose schema is not the one this app creates for its version: a trigger, view,
+/// index or column added with the `sqlite3` shell, or a guard dropped, is named and nothing runs.
+/// A file from a newer app is left to `migrate`, which refuses it.
+fn refuse_altered_schema(conn: &Connection) -> Result<()> {
+    let version = schema_version(conn)?;
+    if version == 0 || version > latest_version() {
+        return Ok(());
+    }
+    let differences = schema::differences(conn)?;
+    if differences.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::SchemaAltered(
+        differences.iter().map(|d| d.to_string()).collect(),
+    ))
+}
+
+/// A write transaction whose sealed links are signed, in Rust, when it commits. Every write to
+/// the database goes through one ([`begin`]); it reads like the connection it wraps.
+pub struct Write<'c> {
+    tx: rusqlite::Transaction<'c>,
+}
+
+impl<'c> std::ops::Deref for Write<'c> {
+    type Target = rusqlite::Transaction<'c>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl Write<'_> {
+    /// Signs the links this transaction appended and commits.
+    pub fn commit(self) -> Result<()> {
+        ledger::seal_pending(&self.tx)?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Begins a write transaction on `conn` (deferred, like `unchecked_transaction`).
+pub fn begin(conn: &Connection) -> rusqlite::Result<Write<'_>> {
+    Ok(Write {
+        tx: conn.unchecked_transaction()?,
+    })
+}
+
 /// An in-memory database, migrated: for tests and benchmarks.
 pub fn open_in_memory() -> Result<Connection> {
-    let conn = Connection::open_in_memory()?;
+    let mut conn = Connection::open_in_memory()?;
     configure(&conn)?;
-    ledger::install(&conn, ledger::KeySource::ephemeral())?;
+    ledger::install(&mut conn, ledger::KeySource::ephemeral())?;
     migrate(&conn, None)?;
     Ok(conn)
 }
@@ -93,7 +142,7 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Applies every migration newer than the file's `user_version`, each in its own transaction.
+/// Applies every migration newer than the file's `user_version`, all in one transaction.
 /// A file from a newer app is refused; an existing file is copied aside before it is changed.
 pub fn migrate(conn: &Connection, path: Option<&Path>) -> Result<()> {
     let current = schema_version(conn)?;
@@ -118,13 +167,15 @@ pub fn migrate(conn: &Connection, path: Option<&Path>) -> Result<()> {
                 source: std::io::Error::other(e.to_string()),
             })?;
     }
+    // One transaction for the whole upgrade: the links that sealing migrations append are signed
+    // at its end, once the ledger accepts a signature (version 6).
+    let tx = begin(conn)?;
     for (index, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
-        let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;
         tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }
 
@@ -175,7 +226,9 @@ mod tests {
     #[test]
     fn migrating_twice_changes_nothing() -> Result<()> {
         let conn = open_in_memory()?;
-        conn.execute_batch("INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')")?;
+        let tx = begin(&conn)?;
+        tx.execute_batch("INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')")?;
+        tx.commit()?;
         // Every table, index and trigger with its SQL, the schema version and every table's rows.
         let snapshot = |conn: &Connection| -> Result<(Vec<String>, i64, Vec<i64>)> {
             let mut stmt =
@@ -222,10 +275,12 @@ mod tests {
     #[test]
     fn audit_rows_cannot_be_updated_or_deleted() -> Result<()> {
         let conn = open_in_memory()?;
-        conn.execute(
+        let tx = begin(&conn)?;
+        tx.execute(
             "INSERT INTO audit (at, actor, action) VALUES ('t', 'a', 'x')",
             [],
         )?;
+        tx.commit()?;
         assert!(conn.execute("DELETE FROM audit", []).is_err());
         assert!(conn.execute("UPDATE audit SET actor = 'b'", []).is_err());
         Ok(())

@@ -68,7 +68,7 @@ pub fn fill(
 }
 
 fn fill_attached(pack: &Connection, pool_ids: &[i64], device: &str) -> Result<PackCounts> {
-    let tx = pack.unchecked_transaction()?;
+    let tx = crate::store::begin(pack)?;
     tx.execute_batch("CREATE TEMP TABLE pack_pool (id INTEGER PRIMARY KEY)")?;
     for id in pool_ids {
         tx.execute(

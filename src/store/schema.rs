@@ -17,17 +17,104 @@ pub fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<SchemaObject
 /// The schema objects every database at `version` has: the migrations up to it, applied to an
 /// empty database in memory exactly as `store::migrate` applies them.
 pub fn expected_objects(version: i64) -> rusqlite::Result<Vec<SchemaObject>> {
-    let conn = rusqlite::Connection::open_in_memory()?;
-    super::ledger::install(&conn, super::ledger::KeySource::ephemeral())?;
+    let mut conn = rusqlite::Connection::open_in_memory()?;
+    super::ledger::install(&mut conn, super::ledger::KeySource::ephemeral())?;
     for sql in MIGRATIONS
         .iter()
         .take(usize::try_from(version).unwrap_or(0))
     {
+        // An empty database: no rows to seal, so nothing waits for a signature.
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;
         tx.commit()?;
     }
     objects(&conn)
+}
+
+/// How a database's schema differs from the expected one, object by object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Difference {
+    /// An object this app never creates (a trigger could rewrite or seal rows).
+    Added { kind: String, name: String },
+    /// An expected object is missing (a guard such as an append-only trigger was dropped).
+    Removed { kind: String, name: String },
+    /// An object defined otherwise (an added column, a changed trigger).
+    Changed { kind: String, name: String },
+}
+
+/// The Chinese word for a schema object's type.
+pub fn kind_word(kind: &str) -> &str {
+    match kind {
+        "table" => "表",
+        "index" => "索引",
+        "trigger" => "触发器",
+        "view" => "视图",
+        other => other,
+    }
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::Added { kind, name } => write!(
+                f,
+                "数据库结构中多出{}“{name}”（不是本程序创建的，可能被用来改写或签封记录）",
+                kind_word(kind)
+            ),
+            Difference::Removed { kind, name } => {
+                write!(f, "数据库结构中缺少{}“{name}”（被删除）", kind_word(kind))
+            }
+            Difference::Changed { kind, name } => write!(
+                f,
+                "数据库结构中的{}“{name}”与本程序的定义不同（被修改，如增加了列）",
+                kind_word(kind)
+            ),
+        }
+    }
+}
+
+/// The schema of the newest version, computed once per process.
+fn latest_expected() -> rusqlite::Result<&'static [SchemaObject]> {
+    static LATEST: std::sync::OnceLock<Vec<SchemaObject>> = std::sync::OnceLock::new();
+    if let Some(objects) = LATEST.get() {
+        return Ok(objects);
+    }
+    let objects = expected_objects(MIGRATIONS.len() as i64)?;
+    Ok(LATEST.get_or_init(|| objects))
+}
+
+/// Compares a database's schema with the one this app creates for the database's version
+/// (`PRAGMA user_version`), object by object, in a stable order.
+pub fn differences(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Difference>> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let owned;
+    let expected: &[SchemaObject] = if version == MIGRATIONS.len() as i64 {
+        latest_expected()?
+    } else {
+        owned = expected_objects(version)?;
+        &owned
+    };
+    let found = objects(conn)?;
+    let key = |o: &SchemaObject| (o.0.clone(), o.1.clone());
+    let expected_by: std::collections::HashMap<_, _> =
+        expected.iter().map(|o| (key(o), o)).collect();
+    let found_by: std::collections::HashSet<_> = found.iter().map(key).collect();
+    let mut out = Vec::new();
+    for object in &found {
+        let (kind, name) = key(object);
+        match expected_by.get(&(kind.clone(), name.clone())) {
+            None => out.push(Difference::Added { kind, name }),
+            Some(wanted) if *wanted != object => out.push(Difference::Changed { kind, name }),
+            Some(_) => {}
+        }
+    }
+    for object in expected {
+        let (kind, name) = key(object);
+        if !found_by.contains(&(kind.clone(), name.clone())) {
+            out.push(Difference::Removed { kind, name });
+        }
+    }
+    Ok(out)
 }
 
 pub const MIGRATIONS: &[&str] = &[
@@ -477,5 +564,28 @@ END;
 
 ALTER TABLE merge_conflict ADD COLUMN incoming_bundle_digest TEXT;
 ALTER TABLE merge_conflict ADD COLUMN incoming_bundle_signer TEXT;
+"#,
+    // Signing in Rust only: a link is appended by the trigger with an empty signature, its hash
+    // noted by `judgedesk_pending`, and signed by `store::ledger::seal_pending` before the
+    // transaction commits (no SQL function signs). A link may be changed once, from unsigned to
+    // signed, and in nothing else; the unsigned links are found through a partial index.
+    r#"
+DROP TRIGGER ledger_feed_seal;
+CREATE TRIGGER ledger_feed_seal INSTEAD OF INSERT ON ledger_feed
+BEGIN
+    INSERT INTO ledger (kind, row_id, row_hash, prev_hash, hash, signer, signature)
+    SELECT NEW.kind, NEW.row_id, NEW.row_hash, prev, link, signer, judgedesk_pending(link)
+    FROM (SELECT prev, signer, judgedesk_chain_hash(prev, NEW.kind, NEW.row_id, NEW.row_hash, signer) AS link
+          FROM (SELECT coalesce((SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1),
+                                '0000000000000000000000000000000000000000000000000000000000000000') AS prev,
+                       judgedesk_signer() AS signer));
+END;
+DROP TRIGGER ledger_no_update;
+CREATE TRIGGER ledger_signed_once BEFORE UPDATE ON ledger
+WHEN OLD.signature <> '' OR NEW.signature = '' OR NEW.seq IS NOT OLD.seq OR NEW.kind IS NOT OLD.kind
+    OR NEW.row_id IS NOT OLD.row_id OR NEW.row_hash IS NOT OLD.row_hash OR NEW.prev_hash IS NOT OLD.prev_hash
+    OR NEW.hash IS NOT OLD.hash OR NEW.signer IS NOT OLD.signer
+BEGIN SELECT RAISE(ABORT, 'a ledger link is signed once and never changed'); END;
+CREATE INDEX ledger_unsigned ON ledger(hash) WHERE signature = '';
 "#,
 ];
