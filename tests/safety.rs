@@ -758,3 +758,25 @@ fn a_backup_with_an_added_trigger_is_refused_by_restore() {
     );
     assert_eq!(fingerprint(&db), before);
 }
+
+#[test]
+fn a_missing_backup_or_database_file_is_a_file_fault_not_a_refusal() {
+    use judgedesk::ops::{Actor, OpsError};
+    let dir = Dir::new("missing-files");
+    let db = dir.path("judgedesk.sqlite");
+    let gone = dir.path("stick/backup.sqlite");
+    match judgedesk::ops::backup::restore(&db, &gone, &Actor::command_line()) {
+        Err(OpsError::Io { what, source }) => {
+            assert!(what.contains("读取备份文件"), "{what}");
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("expected a file fault, got {other:?}"),
+    }
+    assert!(!db.exists(), "nothing was created");
+    match judgedesk::ops::verify::verify_file(&db) {
+        Err(OpsError::Io { source, .. }) => {
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound)
+        }
+        other => panic!("expected a file fault, got {other:?}"),
+    }
+}

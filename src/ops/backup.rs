@@ -364,11 +364,11 @@ pub fn restore(db: &Path, file: &Path, actor: &Actor) -> Result<Restored> {
     if same_file(db, file) {
         return Err(OpsError::Denied("要恢复的文件就是当前数据库本身".into()));
     }
-    if !file.exists() {
-        return Err(OpsError::Denied(format!(
-            "找不到备份文件 {}",
-            file.display()
-        )));
+    if let Err(e) = std::fs::metadata(file) {
+        return Err(OpsError::io(
+            e,
+            format!("读取备份文件 {} 失败", file.display()),
+        ));
     }
     let source = verify::open_unchanged(file)
         .map_err(|e| OpsError::Denied(format!("无法读取备份文件 {}: {e}", file.display())))?;

@@ -192,11 +192,11 @@ pub fn verify_file(path: &Path) -> Result<Report> {
 /// Opens an existing database file to read it: never created, never migrated, read-only when the
 /// medium is; with the chain functions installed.
 pub fn open_unchanged(path: &Path) -> Result<Connection> {
-    if !path.exists() {
-        return Err(super::OpsError::Denied(format!(
-            "找不到数据库文件 {}",
-            path.display()
-        )));
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(super::OpsError::io(
+            e,
+            format!("读取数据库文件 {} 失败", path.display()),
+        ));
     }
     let mut conn = Connection::open_with_flags(
         path,
