@@ -26,7 +26,6 @@ const LONG_FUNCTIONS: &[&str] = &[
     "src/ops/registration.rs::check",
     "src/print/certificate.rs::calibration_page",
     "src/print/output.rs::rearrange",
-    "src/ui/print_view.rs::controls_ui",
     "src/ui/safety_view.rs::backups_ui",
 ];
 
