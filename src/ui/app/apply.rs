@@ -487,3 +487,166 @@ impl JudgeDeskApp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{PoolKey, PoolSettings, Role, Status};
+    use crate::ops::admin::ContestantEdit;
+    use crate::ops::workflow::AppealChange;
+    use crate::ui::action::Question;
+
+    fn key() -> PoolKey {
+        PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("pool key"))
+    }
+
+    fn runs_a_change(action: Action) -> bool {
+        judging_change(action)
+            .or_else(|action| setup_change(*action, PathBuf::new()))
+            .is_ok()
+    }
+
+    #[test]
+    fn every_action_that_changes_data_runs_one_change_and_the_windows_own_run_none() {
+        let s = String::new;
+        let changes = [
+            Action::Submit {
+                pool: key(),
+                contestants: vec![1],
+            },
+            Action::Reopen {
+                pool: key(),
+                judge: 1,
+                contestant: None,
+                reason: s(),
+            },
+            Action::AcceptFlag {
+                pool: key(),
+                contestant: 1,
+                criterion: s(),
+                note: s(),
+            },
+            Action::Rescore {
+                pool: key(),
+                contestant: 1,
+                criterion: s(),
+                judge: 1,
+                reason: s(),
+            },
+            Action::Lock(key()),
+            Action::Unlock {
+                pool: key(),
+                supervisor: s(),
+                pin: s(),
+                reason: s(),
+            },
+            Action::Decrypt(key()),
+            Action::Publish(key()),
+            Action::Finalize(key()),
+            Action::RecordAppeal {
+                pool: key(),
+                leader: s(),
+                unit: s(),
+                received_at: s(),
+                content: s(),
+            },
+            Action::AppealChange {
+                appeal: 1,
+                change: AppealChange::Theory {
+                    contestant: 1,
+                    value: Hundredths(100),
+                },
+            },
+            Action::DecideAppeal {
+                appeal: 1,
+                outcome: s(),
+            },
+            Action::SetStatus {
+                contestant: 1,
+                status: Status::Absent,
+                reason: s(),
+            },
+            Action::CheckIn {
+                contestant: 1,
+                status: Status::Normal,
+            },
+            Action::Draw(key()),
+            Action::VerifyDraw(key()),
+            Action::WriteSheets(key()),
+            Action::EditContestant {
+                contestant: 1,
+                edit: ContestantEdit::default(),
+            },
+            Action::RenameUnit { unit: 1, name: s() },
+            Action::AddUser {
+                name: s(),
+                role: Role::Judge,
+                pin: s(),
+                pools: vec![key()],
+            },
+            Action::SetPools {
+                name: s(),
+                pools: vec![],
+            },
+            Action::ResetAccount {
+                name: s(),
+                pin: None,
+            },
+            Action::SaveSettings {
+                pool: key(),
+                venue: None,
+                settings: PoolSettings::default(),
+            },
+            Action::SaveScheme {
+                pool: key(),
+                criteria: vec![],
+            },
+        ];
+        for action in changes {
+            let shown = format!("{action:?}");
+            assert!(runs_a_change(action), "{shown} runs no change");
+        }
+        let own = [
+            Action::SignIn {
+                name: s(),
+                pin: s(),
+            },
+            Action::CreateFirstCoordinator {
+                name: s(),
+                pin: s(),
+            },
+            Action::SignOut,
+            Action::Open(Screen::Results),
+            Action::SelectPool(0),
+            Action::Reload,
+            Action::SaveScore {
+                pool: key(),
+                contestant: 1,
+                workstation: 1,
+                criterion: s(),
+                value: Hundredths(100),
+            },
+            Action::Ask(Box::new(Question {
+                title: s(),
+                happens: vec![],
+                irreversible: s(),
+                yes: s(),
+                then: Action::Lock(key()),
+            })),
+            Action::OpenStatus {
+                contestant: 1,
+                who: s(),
+            },
+            Action::RevealId(1),
+            Action::LoadAudit(AuditFilter::default()),
+            Action::Restore(PathBuf::new()),
+        ];
+        for action in own {
+            let shown = format!("{action:?}");
+            assert!(
+                !runs_a_change(action),
+                "{shown} is the window's own, not a change"
+            );
+        }
+    }
+}
