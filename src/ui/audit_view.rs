@@ -9,8 +9,7 @@ use super::view::{Cx, View};
 use crate::core::model::Role;
 use crate::ops::view::names_visible;
 use crate::ops::workflow::Desk;
-use crate::store::audit::AuditRow;
-use crate::store::workflow::AuditFilter;
+use crate::ops::workflow::{AuditFilter, AuditRow};
 use egui_extras::{Column, TableBuilder};
 
 #[derive(Default)]

@@ -14,12 +14,12 @@ use super::task::{self, Done, Inbox, Outcome, TaskEnv};
 use super::text;
 use super::view::{Cx, View};
 use crate::core::model::PoolKey;
+use crate::ops::certificates::CertificateRow;
 use crate::ops::certificates::{self, DEFAULT_PRINTER, PrintRequest};
 use crate::ops::documents::{self, Format, Preview};
 use crate::ops::view::names_visible;
 use crate::ops::{self, OpsError};
 use crate::print::certificate::{Layout, Offset, Paper};
-use crate::store::certificates::CertificateRow;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
