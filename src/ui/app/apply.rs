@@ -2,6 +2,10 @@
 //! requests change only its state; every other is one call of one `ops` function on the worker
 //! thread, which borrows the connection, so no database write and no backup runs in a frame.
 //! What a job brings back is a [`Reply`] of the request's own kind, worded by `text` here.
+//!
+//! One piece though over 600 lines with its tests: the match, the replies it answers with and the
+//! test that walks every action (each change runs once, each of the window's own none) are read
+//! together when an action is added.
 
 use super::{Change, JudgeDeskApp, Screen};
 use crate::core::score::Hundredths;
