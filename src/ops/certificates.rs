@@ -24,8 +24,10 @@ use crate::print::certificate::{
 };
 use crate::print::output;
 use crate::store::audit::{self, AuditEntry};
+/// A registered certificate as the print centre's register lists it.
+pub use crate::store::certificates::CertificateRow;
 use crate::store::certificates::{
-    self as register, CertificateRow, CertificateText, LogKind, LogRow, NewCertificate,
+    self as register, CertificateText, LogKind, LogRow, NewCertificate,
 };
 use crate::store::competition::{self, PoolInfo};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};

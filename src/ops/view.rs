@@ -210,4 +210,92 @@ mod tests {
         assert!(works_in_pool(Role::Coordinator, &[], 1));
         assert!(works_in_pool(Role::Supervisor, &[], 1));
     }
+
+    /// The demo competition (every pool drawn and scored), as the window loads it.
+    fn demo_desk() -> crate::ops::Result<Desk> {
+        let conn = crate::store::open_in_memory()?;
+        crate::ops::setup::init(&conn)?;
+        crate::ops::demo::populate(&conn)?;
+        crate::ops::workflow::load_desk(&conn)
+    }
+
+    #[test]
+    fn checkin_rows_are_one_pools_contestants_in_checkin_order() -> crate::ops::Result<()> {
+        let desk = demo_desk()?;
+        assert!(
+            desk.results
+                .pools
+                .iter()
+                .any(|p| p.info.draw_seed.is_some()),
+            "the demo has drawn pools"
+        );
+        for pool in &desk.results.pools {
+            let rows = checkin_rows(&desk, pool);
+            let expected = desk
+                .results
+                .contestants
+                .values()
+                .filter(|c| c.record.pool_id == pool.info.id)
+                .count();
+            assert!(expected > 0, "{}", pool.info.key);
+            assert_eq!(rows.len(), expected, "{}", pool.info.key);
+            assert!(rows.iter().all(|r| r.pool_id == pool.info.id));
+            if pool.info.draw_seed.is_some() {
+                let order: Vec<_> = rows
+                    .iter()
+                    .map(|r| (r.checkin.is_none(), r.checkin))
+                    .collect();
+                let mut sorted = order.clone();
+                sorted.sort();
+                assert_eq!(order, sorted, "{}", pool.info.key);
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_coordinators_rows_never_show_a_full_id_number() -> crate::ops::Result<()> {
+        let desk = demo_desk()?;
+        let rows = people(&desk);
+        assert_eq!(rows.len(), desk.results.contestants.len());
+        assert!(!rows.is_empty());
+        for row in &rows {
+            let full = desk
+                .results
+                .contestant(row.id)
+                .map(|c| c.record.id_number.clone())
+                .unwrap_or_default();
+            assert!(!full.is_empty());
+            assert_ne!(row.masked_id, full, "{}", row.name);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_judges_progress_counts_only_their_own_values_over_the_normal_rows()
+    -> crate::ops::Result<()> {
+        let desk = demo_desk()?;
+        let mut judged_somewhere = false;
+        for pool in &desk.results.pools {
+            let Some(flow) = desk.flow(pool.info.id) else {
+                continue;
+            };
+            let normal = pool
+                .sheet
+                .contestants
+                .iter()
+                .filter(|c| c.status == Status::Normal)
+                .count();
+            let progress = judge_progress(pool, flow);
+            assert_eq!(progress.len(), flow.judges.len());
+            for judge in &progress {
+                assert_eq!(judge.rows, normal);
+                assert!(judge.judged <= judge.judged_need);
+                assert!(judge.submitted <= judge.rows);
+                judged_somewhere |= judge.judged > 0;
+            }
+        }
+        assert!(judged_somewhere, "the demo has judged values");
+        Ok(())
+    }
 }

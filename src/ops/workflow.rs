@@ -13,10 +13,13 @@ use crate::core::date::clock_time;
 use crate::core::evaluate::{PoolOutcome, PoolSheet};
 use crate::core::model::{Kind, PoolKey, PoolSettings, PoolState, Role, Status};
 use crate::core::score::Hundredths;
+/// The audit log's rows and filter as the window shows and chooses them.
+pub use crate::store::audit::AuditRow;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::competition::{self, PoolInfo, VenueInfo};
 use crate::store::people::{self, Account, Contestant};
 use crate::store::scores::{self, NewScore};
+pub use crate::store::workflow::AuditFilter;
 use crate::store::workflow::{
     self as flow, Appeal, NewResolution, PoolEvent, Resolution, ResolutionKind,
 };

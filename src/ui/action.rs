@@ -6,7 +6,7 @@ use crate::core::model::{Criterion, PoolKey, PoolSettings, Role, Status};
 use crate::core::score::Hundredths;
 use crate::ops::admin::ContestantEdit;
 use crate::ops::workflow::AppealChange;
-use crate::store::workflow::AuditFilter;
+use crate::ops::workflow::AuditFilter;
 use std::path::PathBuf;
 
 /// The screens; which ones a person sees depends on their role.

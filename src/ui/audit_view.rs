@@ -6,10 +6,10 @@
 use super::action::Action;
 use super::text;
 use super::view::{Cx, View};
-use crate::core::model::{PoolState, Role};
+use crate::core::model::Role;
+use crate::ops::view::names_visible;
 use crate::ops::workflow::Desk;
-use crate::store::audit::AuditRow;
-use crate::store::workflow::AuditFilter;
+use crate::ops::workflow::{AuditFilter, AuditRow};
 use egui_extras::{Column, TableBuilder};
 
 #[derive(Default)]
@@ -61,7 +61,7 @@ impl AuditScreen {
             .results
             .pools
             .iter()
-            .filter(|p| role != Role::Coordinator && p.info.state < PoolState::Decrypted)
+            .filter(|p| !names_visible(role, p.info.state))
             .map(|p| p.info.key.to_string())
             .collect();
         let names_open = |pool_id: i64| {
@@ -139,6 +139,11 @@ impl AuditScreen {
             }
             ui.label(text::audit_count(self.rows.len()));
         });
+        self.table_ui(ui, &sealed);
+    }
+
+    /// The rows loaded; a draw's seed hidden in a pool still `sealed` for this person.
+    fn table_ui(&self, ui: &mut egui::Ui, sealed: &[String]) {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         TableBuilder::new(ui)
             .id_salt("audit_table")

@@ -189,7 +189,25 @@ impl ChiefScreen {
         actions: &mut Vec<Action>,
     ) {
         self.header_ui(ui, pool);
-        let key = pool.info.key.clone();
+        self.lock_ui(ui, pool, busy, actions);
+        self.open_work_ui(ui);
+        if pool.info.state == PoolState::Scoring && !self.workstations.is_empty() {
+            self.disqualify_ui(ui, busy, actions);
+        }
+        ui.add_space(6.0);
+        self.judges_ui(ui, pool, busy);
+        self.dialog_ui(ui, &pool.info.key, actions);
+    }
+
+    /// Lock when everything is in (or why not yet, in words); the joint unlock once locked.
+    fn lock_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        pool: &PoolResults,
+        busy: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        let key = &pool.info.key;
         ui.horizontal(|ui| {
             let ready = pool.info.state == PoolState::Scoring
                 && pool.outcome.complete
@@ -233,6 +251,10 @@ impl ChiefScreen {
                 });
             }
         });
+    }
+
+    /// Open re-scores and missing cells, one line each.
+    fn open_work_ui(&self, ui: &mut egui::Ui) {
         if !self.rescore_lines.is_empty() {
             egui::CollapsingHeader::new(text::open_rescores(self.rescore_lines.len()))
                 .id_salt("open_rescores")
@@ -257,44 +279,45 @@ impl ChiefScreen {
                         });
                 });
         }
-        if pool.info.state == PoolState::Scoring && !self.workstations.is_empty() {
-            ui.horizontal(|ui| {
-                let label = ui.label(text::DISQUALIFY_AT);
-                let chosen = self
-                    .disqualify
-                    .and_then(|i| self.workstations.get(i))
-                    .map(|(_, ws)| text::workstation(*ws))
-                    .unwrap_or_default();
-                egui::ComboBox::from_id_salt("disqualify_ws")
-                    .selected_text(chosen)
-                    .show_ui(ui, |ui| {
-                        for (i, (_, ws)) in self.workstations.iter().enumerate() {
-                            ui.selectable_value(
-                                &mut self.disqualify,
-                                Some(i),
-                                text::workstation(*ws),
-                            );
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                let picked = self.disqualify.and_then(|i| self.workstations.get(i));
-                if ui
-                    .add_enabled(
-                        !busy && picked.is_some(),
-                        egui::Button::new(text::CHANGE_STATUS_BUTTON),
-                    )
-                    .clicked()
-                    && let Some((contestant, ws)) = picked
-                {
-                    actions.push(Action::OpenStatus {
-                        contestant: *contestant,
-                        who: text::workstation(*ws),
-                    });
-                }
-            });
-        }
-        ui.add_space(6.0);
+    }
+
+    /// 取消资格 of the contestant at a chosen workstation (through the status dialog).
+    fn disqualify_ui(&mut self, ui: &mut egui::Ui, busy: bool, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            let label = ui.label(text::DISQUALIFY_AT);
+            let chosen = self
+                .disqualify
+                .and_then(|i| self.workstations.get(i))
+                .map(|(_, ws)| text::workstation(*ws))
+                .unwrap_or_default();
+            egui::ComboBox::from_id_salt("disqualify_ws")
+                .selected_text(chosen)
+                .show_ui(ui, |ui| {
+                    for (i, (_, ws)) in self.workstations.iter().enumerate() {
+                        ui.selectable_value(&mut self.disqualify, Some(i), text::workstation(*ws));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let picked = self.disqualify.and_then(|i| self.workstations.get(i));
+            if ui
+                .add_enabled(
+                    !busy && picked.is_some(),
+                    egui::Button::new(text::CHANGE_STATUS_BUTTON),
+                )
+                .clicked()
+                && let Some((contestant, ws)) = picked
+            {
+                actions.push(Action::OpenStatus {
+                    contestant: *contestant,
+                    who: text::workstation(*ws),
+                });
+            }
+        });
+    }
+
+    /// Every judge's progress, with 退回 for a judge's submitted rows.
+    fn judges_ui(&mut self, ui: &mut egui::Ui, pool: &PoolResults, busy: bool) {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let editable = pool.info.state < PoolState::Locked;
         let mut reopen: Option<(i64, String)> = None;
@@ -365,7 +388,6 @@ impl ChiefScreen {
                 reason: String::new(),
             });
         }
-        self.dialog_ui(ui, &key, actions);
     }
 
     pub fn flags_ui(
@@ -480,6 +502,49 @@ impl ChiefScreen {
         self.dialog_ui(ui, &key, actions);
     }
 
+    /// Which of a judge's rows to reopen: all, or the row at one workstation.
+    fn rows_choice(&self, ui: &mut egui::Ui, contestant: &mut Option<i64>) {
+        egui::ComboBox::from_label(text::COL_WORKSTATION)
+            .selected_text(match contestant {
+                None => text::ALL_ROWS.to_string(),
+                Some(c) => self
+                    .workstations
+                    .iter()
+                    .find(|w| w.0 == *c)
+                    .map(|w| w.1.to_string())
+                    .unwrap_or_default(),
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(contestant, None, text::ALL_ROWS);
+                for (key, ws) in &self.workstations {
+                    ui.selectable_value(contestant, Some(*key), ws.to_string());
+                }
+            });
+    }
+
+    /// The flag a dialog is about: workstation and criterion.
+    fn flag_label(&self, ui: &mut egui::Ui, flag: usize) {
+        if let Some(f) = self.flags.get(flag) {
+            ui.label(format!(
+                "{} {} {}",
+                text::COL_WORKSTATION,
+                f.workstation,
+                f.criterion
+            ));
+        }
+    }
+
+    /// The supervisor who unlocks together with the chief judge.
+    fn supervisor_choice(&self, ui: &mut egui::Ui, supervisor: &mut String) {
+        egui::ComboBox::from_label(text::SUPERVISOR)
+            .selected_text(supervisor.as_str())
+            .show_ui(ui, |ui| {
+                for name in &self.supervisors {
+                    ui.selectable_value(supervisor, name.clone(), name.as_str());
+                }
+            });
+    }
+
     fn dialog_ui(&mut self, ui: &mut egui::Ui, pool: &PoolKey, actions: &mut Vec<Action>) {
         let Some(mut dialog) = self.dialog.take() else {
             return;
@@ -496,22 +561,7 @@ impl ChiefScreen {
                 } => {
                     ui.heading(text::REOPEN_TITLE);
                     ui.label(name.as_str());
-                    egui::ComboBox::from_label(text::COL_WORKSTATION)
-                        .selected_text(match contestant {
-                            None => text::ALL_ROWS.to_string(),
-                            Some(c) => self
-                                .workstations
-                                .iter()
-                                .find(|w| w.0 == *c)
-                                .map(|w| w.1.to_string())
-                                .unwrap_or_default(),
-                        })
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(contestant, None, text::ALL_ROWS);
-                            for (key, ws) in &self.workstations {
-                                ui.selectable_value(contestant, Some(*key), ws.to_string());
-                            }
-                        });
+                    self.rows_choice(ui, contestant);
                     let label = ui.label(text::REASON);
                     ui.text_edit_singleline(reason).labelled_by(label.id);
                     if dialog_buttons(ui, !reason.trim().is_empty(), &mut keep) {
@@ -525,14 +575,7 @@ impl ChiefScreen {
                 }
                 Dialog::Accept { flag, note } => {
                     ui.heading(text::ACCEPT_TITLE);
-                    if let Some(f) = self.flags.get(*flag) {
-                        ui.label(format!(
-                            "{} {} {}",
-                            text::COL_WORKSTATION,
-                            f.workstation,
-                            f.criterion
-                        ));
-                    }
+                    self.flag_label(ui, *flag);
                     let label = ui.label(text::NOTE);
                     ui.text_edit_singleline(note).labelled_by(label.id);
                     if dialog_buttons(ui, !note.trim().is_empty(), &mut keep)
@@ -552,13 +595,8 @@ impl ChiefScreen {
                     reason,
                 } => {
                     ui.heading(text::RESCORE_TITLE);
+                    self.flag_label(ui, *flag);
                     if let Some(f) = self.flags.get(*flag) {
-                        ui.label(format!(
-                            "{} {} {}",
-                            text::COL_WORKSTATION,
-                            f.workstation,
-                            f.criterion
-                        ));
                         for (id, name, value) in &f.values {
                             ui.radio_value(judge, Some(*id), text::rescore_which(name, value));
                         }
@@ -583,13 +621,7 @@ impl ChiefScreen {
                     reason,
                 } => {
                     ui.heading(text::UNLOCK_TITLE);
-                    egui::ComboBox::from_label(text::SUPERVISOR)
-                        .selected_text(supervisor.as_str())
-                        .show_ui(ui, |ui| {
-                            for name in &self.supervisors {
-                                ui.selectable_value(supervisor, name.clone(), name.as_str());
-                            }
-                        });
+                    self.supervisor_choice(ui, supervisor);
                     let label = ui.label(text::SUPERVISOR_PIN);
                     ui.add(egui::TextEdit::singleline(pin).password(true))
                         .labelled_by(label.id);

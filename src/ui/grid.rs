@@ -595,9 +595,6 @@ impl GridScreen {
         let model = &self.model;
         let buffer = &self.buffer;
         let invalid = !buffer.is_empty() && matches!(self.message, Some((_, true)));
-        let error = ui.visuals().error_fg_color;
-        let saved_color = egui::Color32::from_rgb(0x2e, 0x8b, 0x57);
-        let selection = ui.visuals().selection.bg_fill;
         egui::ScrollArea::horizontal()
             .id_salt("grid_h")
             .show(ui, |ui| {
@@ -644,66 +641,11 @@ impl GridScreen {
                             for (k, cell) in row.cells.iter().enumerate() {
                                 table_row.col(|ui| {
                                     let here = cursor == (r, k);
-                                    let shown = if here && !buffer.is_empty() {
-                                        format!("{buffer}|")
-                                    } else if cell.text.is_empty() && cell.others > 0 {
-                                        String::new()
-                                    } else {
-                                        cell.text.clone()
-                                    };
-                                    let mut rich =
-                                        egui::RichText::new(if shown.is_empty() && here {
-                                            "|".to_string()
-                                        } else {
-                                            shown
-                                        });
-                                    match &cell.mark {
-                                        _ if here && invalid => rich = rich.color(error),
-                                        Mark::Error(_) => rich = rich.color(error),
-                                        Mark::Saved if !here => rich = rich.color(saved_color),
-                                        _ => {}
+                                    let typed = if here { buffer.as_str() } else { "" };
+                                    let invalid = here && invalid;
+                                    if cell_ui(ui, cell, here, typed, invalid, row.submitted) {
+                                        clicked = Some((r, k));
                                     }
-                                    if row.submitted {
-                                        rich = rich.weak();
-                                    }
-                                    let frame = if here {
-                                        egui::Frame::new().fill(selection).stroke(
-                                            egui::Stroke::new(
-                                                1.5,
-                                                ui.visuals().strong_text_color(),
-                                            ),
-                                        )
-                                    } else {
-                                        egui::Frame::new()
-                                    };
-                                    frame.inner_margin(egui::Margin::symmetric(4, 1)).show(
-                                        ui,
-                                        |ui| {
-                                            ui.set_min_width(60.0);
-                                            let response = ui.add(
-                                                egui::Label::new(rich).sense(egui::Sense::click()),
-                                            );
-                                            if response.clicked() {
-                                                clicked = Some((r, k));
-                                            }
-                                            if let Some(reason) = &cell.rescore
-                                                && cell.own.is_none()
-                                            {
-                                                ui.colored_label(
-                                                    ui.visuals().warn_fg_color,
-                                                    text::RESCORE_CELL,
-                                                )
-                                                .on_hover_text(reason);
-                                            } else if cell.closed {
-                                                ui.weak(text::MEASUREMENT_AGREED);
-                                            } else if cell.own.is_none() && cell.others > 0 {
-                                                ui.weak(text::others_entered(cell.others));
-                                            }
-                                            if let Mark::Error(m) = &cell.mark {
-                                                response.on_hover_text(m);
-                                            }
-                                        },
-                                    );
                                 });
                             }
                             table_row.col(|ui| {
@@ -732,6 +674,71 @@ impl GridScreen {
             self.confirm = Some(Confirm::Row(r));
         }
     }
+}
+
+/// One cell of the grid: the value (or what is typed into it, with a caret, when `here`), its
+/// mark (saved, refused, typed wrong), and what others or the chief judge did with it. Returns
+/// whether it was clicked.
+fn cell_ui(
+    ui: &mut egui::Ui,
+    cell: &GridCell,
+    here: bool,
+    typed: &str,
+    invalid: bool,
+    submitted: bool,
+) -> bool {
+    let error = ui.visuals().error_fg_color;
+    let saved_color = egui::Color32::from_rgb(0x2e, 0x8b, 0x57);
+    let shown = if here && !typed.is_empty() {
+        format!("{typed}|")
+    } else if cell.text.is_empty() && cell.others > 0 {
+        String::new()
+    } else {
+        cell.text.clone()
+    };
+    let mut rich = egui::RichText::new(if shown.is_empty() && here {
+        "|".to_string()
+    } else {
+        shown
+    });
+    match &cell.mark {
+        _ if invalid => rich = rich.color(error),
+        Mark::Error(_) => rich = rich.color(error),
+        Mark::Saved if !here => rich = rich.color(saved_color),
+        _ => {}
+    }
+    if submitted {
+        rich = rich.weak();
+    }
+    let frame = if here {
+        egui::Frame::new()
+            .fill(ui.visuals().selection.bg_fill)
+            .stroke(egui::Stroke::new(1.5, ui.visuals().strong_text_color()))
+    } else {
+        egui::Frame::new()
+    };
+    let mut clicked = false;
+    frame
+        .inner_margin(egui::Margin::symmetric(4, 1))
+        .show(ui, |ui| {
+            ui.set_min_width(60.0);
+            let response = ui.add(egui::Label::new(rich).sense(egui::Sense::click()));
+            clicked = response.clicked();
+            if let Some(reason) = &cell.rescore
+                && cell.own.is_none()
+            {
+                ui.colored_label(ui.visuals().warn_fg_color, text::RESCORE_CELL)
+                    .on_hover_text(reason);
+            } else if cell.closed {
+                ui.weak(text::MEASUREMENT_AGREED);
+            } else if cell.own.is_none() && cell.others > 0 {
+                ui.weak(text::others_entered(cell.others));
+            }
+            if let Mark::Error(m) = &cell.mark {
+                response.on_hover_text(m);
+            }
+        });
+    clicked
 }
 
 impl View for GridScreen {

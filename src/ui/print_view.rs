@@ -14,12 +14,12 @@ use super::task::{self, Done, Inbox, Outcome, TaskEnv};
 use super::text;
 use super::view::{Cx, View};
 use crate::core::model::PoolKey;
+use crate::ops::certificates::CertificateRow;
 use crate::ops::certificates::{self, DEFAULT_PRINTER, PrintRequest};
 use crate::ops::documents::{self, Format, Preview};
 use crate::ops::view::names_visible;
 use crate::ops::{self, OpsError};
 use crate::print::certificate::{Layout, Offset, Paper};
-use crate::store::certificates::CertificateRow;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
@@ -523,38 +523,7 @@ impl PrintScreen {
                 }
                 if kind.uses_paper() {
                     ui.label(text::PRINTER);
-                    ui.horizontal(|ui| {
-                        let mut name = self.printer().to_string();
-                        let edit = ui.add(
-                            egui::TextEdit::singleline(&mut name)
-                                .hint_text(text::PRINTER_HINT)
-                                .desired_width(170.0),
-                        );
-                        if edit.changed() {
-                            self.printer = Some(name);
-                        }
-                        let mut names = vec![DEFAULT_PRINTER.to_string()];
-                        if let Some(shown) = &self.shown {
-                            for profile in &shown.printers {
-                                if !names.contains(&profile.name) {
-                                    names.push(profile.name.clone());
-                                }
-                            }
-                        }
-                        egui::ComboBox::from_id_salt("print_printers")
-                            .width(24.0)
-                            .selected_text("")
-                            .show_ui(ui, |ui| {
-                                for profile in names {
-                                    let on = self.printer() == profile;
-                                    if ui.selectable_label(on, &profile).clicked() {
-                                        self.printer = Some(profile);
-                                    }
-                                }
-                            })
-                            .response
-                            .accessible_name(text::PRINTER);
-                    });
+                    self.printer_ui(ui);
                     ui.end_row();
                 }
                 if kind.has_table_draft() {
@@ -574,35 +543,83 @@ impl PrintScreen {
         }
         if kind == Kind::Calibration || (kind.is_certificate() && choice.layout == Layout::Overlay)
         {
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                ui.label(text::OFFSET_X);
-                ui.add(
-                    egui::DragValue::new(&mut self.offset.x)
-                        .range(-50.0..=50.0)
-                        .speed(0.1)
-                        .fixed_decimals(1)
-                        .suffix(text::MM),
-                );
-                ui.label(text::OFFSET_Y);
-                ui.add(
-                    egui::DragValue::new(&mut self.offset.y)
-                        .range(-50.0..=50.0)
-                        .speed(0.1)
-                        .fixed_decimals(1)
-                        .suffix(text::MM),
-                );
-                if ui
-                    .add_enabled(!cx.busy, egui::Button::new(text::SAVE_OFFSET))
-                    .clicked()
-                {
-                    self.save_offset(cx);
-                }
-            });
-            ui.weak(text::OFFSET_HINT);
+            self.offset_ui(ui, cx);
         }
 
         ui.separator();
+        self.output_ui(ui, cx, choice);
+        self.outcome_ui(ui);
+    }
+
+    /// The printer's name (its saved offsets go by it), typed or chosen from those known.
+    fn printer_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let mut name = self.printer().to_string();
+            let edit = ui.add(
+                egui::TextEdit::singleline(&mut name)
+                    .hint_text(text::PRINTER_HINT)
+                    .desired_width(170.0),
+            );
+            if edit.changed() {
+                self.printer = Some(name);
+            }
+            let mut names = vec![DEFAULT_PRINTER.to_string()];
+            if let Some(shown) = &self.shown {
+                for profile in &shown.printers {
+                    if !names.contains(&profile.name) {
+                        names.push(profile.name.clone());
+                    }
+                }
+            }
+            egui::ComboBox::from_id_salt("print_printers")
+                .width(24.0)
+                .selected_text("")
+                .show_ui(ui, |ui| {
+                    for profile in names {
+                        let on = self.printer() == profile;
+                        if ui.selectable_label(on, &profile).clicked() {
+                            self.printer = Some(profile);
+                        }
+                    }
+                })
+                .response
+                .accessible_name(text::PRINTER);
+        });
+    }
+
+    /// The print offset for this printer, in millimetres, and the button that saves it.
+    fn offset_ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.label(text::OFFSET_X);
+            ui.add(
+                egui::DragValue::new(&mut self.offset.x)
+                    .range(-50.0..=50.0)
+                    .speed(0.1)
+                    .fixed_decimals(1)
+                    .suffix(text::MM),
+            );
+            ui.label(text::OFFSET_Y);
+            ui.add(
+                egui::DragValue::new(&mut self.offset.y)
+                    .range(-50.0..=50.0)
+                    .speed(0.1)
+                    .fixed_decimals(1)
+                    .suffix(text::MM),
+            );
+            if ui
+                .add_enabled(!cx.busy, egui::Button::new(text::SAVE_OFFSET))
+                .clicked()
+            {
+                self.save_offset(cx);
+            }
+        });
+        ui.weak(text::OFFSET_HINT);
+    }
+
+    /// Where the file goes, and the button that writes it.
+    fn output_ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx, choice: &Choice) {
+        let kind = choice.kind;
         ui.label(text::OUTPUT);
         ui.add(egui::TextEdit::singleline(&mut self.out).desired_width(f32::INFINITY))
             .accessible_name(text::OUTPUT);
@@ -647,7 +664,6 @@ impl PrintScreen {
                 self.print(cx, choice.clone());
             }
         });
-        self.outcome_ui(ui);
     }
 
     fn outcome_ui(&mut self, ui: &mut egui::Ui) {

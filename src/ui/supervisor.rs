@@ -90,36 +90,7 @@ impl SupervisorScreen {
         }
         ui.separator();
         ui.heading(text::APPEALS);
-        // Each contestant by workstation and name, with the current total: the person at the
-        // desk finds them either way and sees what the appeal is about.
-        let mut people: Vec<(u32, i64, String)> = pool
-            .sheet
-            .contestants
-            .iter()
-            .filter(|c| c.status == Status::Normal)
-            .filter_map(|c| {
-                let person = desk.results.contestant(c.key)?;
-                let ws = person.workstation.unwrap_or(0);
-                let total = pool
-                    .outcome
-                    .rows
-                    .iter()
-                    .find(|r| r.key == c.key)
-                    .and_then(|r| r.total)
-                    .map(Hundredths::to_fixed2)
-                    .unwrap_or_default();
-                Some((
-                    ws,
-                    c.key,
-                    text::appeal_person(ws, &person.record.name, &total),
-                ))
-            })
-            .collect();
-        people.sort();
-        let people: Vec<(i64, String)> = people
-            .into_iter()
-            .map(|(_, id, label)| (id, label))
-            .collect();
+        let people = appeal_people(desk, pool);
         egui::ScrollArea::vertical()
             .id_salt("appeals")
             .show(ui, |ui| {
@@ -213,18 +184,7 @@ impl SupervisorScreen {
                 .labelled_by(label.id);
             // The value the change replaces.
             if let Some(contestant) = self.change_contestant {
-                let current = match &self.change_item {
-                    None => pool
-                        .sheet
-                        .contestants
-                        .iter()
-                        .find(|c| c.key == contestant)
-                        .and_then(|c| c.theory),
-                    Some((code, judge)) => workflow::sheet_cell(&pool.sheet, contestant, code)
-                        .into_iter()
-                        .find(|(j, _)| j == judge)
-                        .map(|(_, v)| v),
-                };
+                let current = replaced_value(pool, contestant, self.change_item.as_ref());
                 ui.weak(text::current_value(
                     &current.map(Hundredths::to_short).unwrap_or_default(),
                 ));
@@ -254,6 +214,17 @@ impl SupervisorScreen {
                 self.change_value.clear();
             }
         });
+        self.outcome_ui(ui, appeal, busy, actions);
+    }
+
+    /// How the appeal ends (scores kept or changed, with a note), and the button that closes it.
+    fn outcome_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        appeal: i64,
+        busy: bool,
+        actions: &mut Vec<Action>,
+    ) {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label(text::OUTCOME);
             ui.selectable_value(&mut self.outcome_keep, true, text::KEEP_SCORES);
@@ -361,6 +332,60 @@ impl SupervisorScreen {
             ui.label(message);
         }
     }
+}
+
+/// The value an appeal's change would replace: the theory score (`item` none) or one judge's
+/// value for one criterion.
+fn replaced_value(
+    pool: &PoolResults,
+    contestant: i64,
+    item: Option<&(String, i64)>,
+) -> Option<Hundredths> {
+    match item {
+        None => pool
+            .sheet
+            .contestants
+            .iter()
+            .find(|c| c.key == contestant)
+            .and_then(|c| c.theory),
+        Some((code, judge)) => workflow::sheet_cell(&pool.sheet, contestant, code)
+            .into_iter()
+            .find(|(j, _)| j == judge)
+            .map(|(_, v)| v),
+    }
+}
+
+/// Each contestant scored normally by workstation and name, with the current total, for the
+/// appeal forms: the person at the desk finds them either way and sees what the appeal is about.
+fn appeal_people(desk: &Desk, pool: &PoolResults) -> Vec<(i64, String)> {
+    let mut people: Vec<(u32, i64, String)> = pool
+        .sheet
+        .contestants
+        .iter()
+        .filter(|c| c.status == Status::Normal)
+        .filter_map(|c| {
+            let person = desk.results.contestant(c.key)?;
+            let ws = person.workstation.unwrap_or(0);
+            let total = pool
+                .outcome
+                .rows
+                .iter()
+                .find(|r| r.key == c.key)
+                .and_then(|r| r.total)
+                .map(Hundredths::to_fixed2)
+                .unwrap_or_default();
+            Some((
+                ws,
+                c.key,
+                text::appeal_person(ws, &person.record.name, &total),
+            ))
+        })
+        .collect();
+    people.sort();
+    people
+        .into_iter()
+        .map(|(_, id, label)| (id, label))
+        .collect()
 }
 
 impl View for SupervisorScreen {

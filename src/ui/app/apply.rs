@@ -2,15 +2,19 @@
 //! requests change only its state; every other is one call of one `ops` function on the worker
 //! thread, which borrows the connection, so no database write and no backup runs in a frame.
 //! What a job brings back is a [`Reply`] of the request's own kind, worded by `text` here.
+//!
+//! One piece though over 600 lines with its tests: the match, the replies it answers with and the
+//! test that walks every action (each change runs once, each of the window's own none) are read
+//! together when an action is added.
 
 use super::{Change, JudgeDeskApp, Screen};
 use crate::core::score::Hundredths;
 use crate::ops::accounts::SignIn;
 use crate::ops::status::StatusOptions;
 use crate::ops::steps::{self, Milestone, Saved};
+use crate::ops::workflow::AuditFilter;
 use crate::ops::workflow::{self, AccountView, AuditPage, Desk};
 use crate::ops::{self, OpsError, admin, draw, scoring};
-use crate::store::workflow::AuditFilter;
 use crate::ui::action::Action;
 use crate::ui::status_dialog::StatusDialog;
 use crate::ui::text;
@@ -497,6 +501,186 @@ impl JudgeDeskApp {
                 self.screens.signin.failed(name, message);
             }
             Err(e) => self.screens.signin.failed(name, e.into_text()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{PoolKey, PoolSettings, Role, Status};
+    use crate::ops::admin::ContestantEdit;
+    use crate::ops::workflow::AppealChange;
+    use crate::ui::action::Question;
+
+    fn key() -> PoolKey {
+        PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("pool key"))
+    }
+
+    fn runs_a_change(action: Action) -> bool {
+        judging_change(action)
+            .or_else(|action| setup_change(*action, PathBuf::new()))
+            .is_ok()
+    }
+
+    fn judging_steps() -> Vec<Action> {
+        let s = String::new;
+        vec![
+            Action::Submit {
+                pool: key(),
+                contestants: vec![1],
+            },
+            Action::Reopen {
+                pool: key(),
+                judge: 1,
+                contestant: None,
+                reason: s(),
+            },
+            Action::AcceptFlag {
+                pool: key(),
+                contestant: 1,
+                criterion: s(),
+                note: s(),
+            },
+            Action::Rescore {
+                pool: key(),
+                contestant: 1,
+                criterion: s(),
+                judge: 1,
+                reason: s(),
+            },
+            Action::Lock(key()),
+            Action::Unlock {
+                pool: key(),
+                supervisor: s(),
+                pin: s(),
+                reason: s(),
+            },
+            Action::Decrypt(key()),
+            Action::Publish(key()),
+            Action::Finalize(key()),
+            Action::RecordAppeal {
+                pool: key(),
+                leader: s(),
+                unit: s(),
+                received_at: s(),
+                content: s(),
+            },
+            Action::AppealChange {
+                appeal: 1,
+                change: AppealChange::Theory {
+                    contestant: 1,
+                    value: Hundredths(100),
+                },
+            },
+            Action::DecideAppeal {
+                appeal: 1,
+                outcome: s(),
+            },
+        ]
+    }
+
+    fn setup_steps() -> Vec<Action> {
+        let s = String::new;
+        vec![
+            Action::SetStatus {
+                contestant: 1,
+                status: Status::Absent,
+                reason: s(),
+            },
+            Action::CheckIn {
+                contestant: 1,
+                status: Status::Normal,
+            },
+            Action::Draw(key()),
+            Action::VerifyDraw(key()),
+            Action::WriteSheets(key()),
+            Action::EditContestant {
+                contestant: 1,
+                edit: ContestantEdit::default(),
+            },
+            Action::RenameUnit { unit: 1, name: s() },
+            Action::AddUser {
+                name: s(),
+                role: Role::Judge,
+                pin: s(),
+                pools: vec![key()],
+            },
+            Action::SetPools {
+                name: s(),
+                pools: vec![],
+            },
+            Action::ResetAccount {
+                name: s(),
+                pin: None,
+            },
+            Action::SaveSettings {
+                pool: key(),
+                venue: None,
+                settings: PoolSettings::default(),
+            },
+            Action::SaveScheme {
+                pool: key(),
+                criteria: vec![],
+            },
+        ]
+    }
+
+    fn windows_own() -> Vec<Action> {
+        let s = String::new;
+        vec![
+            Action::SignIn {
+                name: s(),
+                pin: s(),
+            },
+            Action::CreateFirstCoordinator {
+                name: s(),
+                pin: s(),
+            },
+            Action::SignOut,
+            Action::Open(Screen::Results),
+            Action::SelectPool(0),
+            Action::Reload,
+            Action::SaveScore {
+                pool: key(),
+                contestant: 1,
+                workstation: 1,
+                criterion: s(),
+                value: Hundredths(100),
+            },
+            Action::Ask(Box::new(Question {
+                title: s(),
+                happens: vec![],
+                irreversible: s(),
+                yes: s(),
+                then: Action::Lock(key()),
+            })),
+            Action::OpenStatus {
+                contestant: 1,
+                who: s(),
+            },
+            Action::RevealId(1),
+            Action::LoadAudit(AuditFilter::default()),
+            Action::Restore(PathBuf::new()),
+        ]
+    }
+
+    #[test]
+    fn every_action_that_changes_data_runs_one_change() {
+        for action in judging_steps().into_iter().chain(setup_steps()) {
+            let shown = format!("{action:?}");
+            assert!(runs_a_change(action), "{shown} runs no change");
+        }
+    }
+
+    #[test]
+    fn the_windows_own_actions_run_no_change() {
+        for action in windows_own() {
+            let shown = format!("{action:?}");
+            assert!(
+                !runs_a_change(action),
+                "{shown} is the window's own, not a change"
+            );
         }
     }
 }

@@ -5,7 +5,6 @@
 
 use super::JudgeDeskApp;
 use super::apply::{JobOutput, Reply};
-use crate::ops;
 use crate::ui::task::{Progress, TaskEnv};
 use crate::ui::text;
 
@@ -24,7 +23,6 @@ impl JudgeDeskApp {
         };
         match handle.join() {
             Ok((Some(conn), output)) => {
-                self.needs_first_account = ops::admin::needs_first_account(&conn).unwrap_or(false);
                 self.conn = Some(conn);
                 self.finish_job(output);
             }
@@ -57,6 +55,8 @@ impl JudgeDeskApp {
         if let Some(desk) = output.desk {
             match desk {
                 Ok(desk) => {
+                    // Accounts change only in jobs that reload: none yet means the first start.
+                    self.needs_first_account = desk.accounts.is_empty();
                     self.desk = desk;
                     self.desk_version += 1;
                     if let Some(session) = &mut self.session
