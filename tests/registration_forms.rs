@@ -107,7 +107,9 @@ impl Fixture {
         let db = dir.join("test.sqlite");
         support::hermetic();
         let conn = judgedesk::store::open(&db)?;
-        judgedesk::store::competition::init(&conn, &judgedesk::builtin::load()?)?;
+        let tx = judgedesk::store::begin(&conn)?;
+        judgedesk::store::competition::init(&tx, &judgedesk::builtin::load()?)?;
+        tx.commit()?;
         Ok(Fixture { dir, db, conn })
     }
 

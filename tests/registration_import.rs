@@ -48,7 +48,9 @@ impl Fixture {
         std::fs::create_dir_all(&dir)?;
         support::hermetic();
         let conn = judgedesk::store::open(&dir.join("test.sqlite"))?;
-        judgedesk::store::competition::init(&conn, &judgedesk::builtin::load()?)?;
+        let tx = judgedesk::store::begin(&conn)?;
+        judgedesk::store::competition::init(&tx, &judgedesk::builtin::load()?)?;
+        tx.commit()?;
         Ok(Fixture { dir, conn })
     }
 

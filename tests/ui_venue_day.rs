@@ -200,8 +200,9 @@ fn the_supervisors_audit_screen_has_no_name_filter_or_draw_seed_before_decryptio
     let path = demo_db(&dir);
     let conn = open(&path);
     // A draw recorded in DS-ZG's audit with its seed.
+    let tx = judgedesk::store::begin(&conn).unwrap_or_else(|e| panic!("{e}"));
     judgedesk::store::audit::log(
-        &conn,
+        &tx,
         &judgedesk::store::audit::AuditEntry {
             actor: "赛务管理员",
             action: "抽签",
@@ -211,6 +212,7 @@ fn the_supervisors_audit_screen_has_no_name_filter_or_draw_seed_before_decryptio
         },
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    tx.commit().unwrap_or_else(|e| panic!("{e}"));
     let mut h = window(&path, "监督员");
     h.state_mut().push(Action::Open(Screen::Audit));
     settle(&mut h);
