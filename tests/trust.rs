@@ -436,3 +436,38 @@ fn a_backup_resigned_with_another_key_is_refused() {
     );
     assert_eq!(reason, "主控机损坏，只有这份备份");
 }
+
+#[test]
+fn a_backup_this_laptop_wrote_is_still_offered_and_restored_after_the_head_moved_on() {
+    let dir = Dir::new("trust-own-backup");
+    let db = dir.path("db.sqlite");
+    let conn = judgedesk::store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    judgedesk::ops::setup::init(&conn).unwrap_or_else(|e| panic!("{e}"));
+    judgedesk::ops::demo::populate(&conn).unwrap_or_else(|e| panic!("{e}"));
+    let taken = judgedesk::ops::backup::automatic(&conn, judgedesk::ops::backup::Reason::Manual)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Something sealed after the backup: the pinned head moves past it.
+    judgedesk::ops::device::trust_for_pools(
+        &conn,
+        &judgedesk::ops::Actor::command_line(),
+        &judgedesk::core::chain::public_hex(&ed25519_dalek::SigningKey::from_bytes(&[9; 32])),
+        "裁判机9",
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let report = judgedesk::ops::verify::verify_file(&taken.path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| matches!(f, judgedesk::ops::verify::Finding::PinnedHeadMissing { .. })),
+        "{:?}",
+        report.findings
+    );
+    // Still the backup offered at startup, and restored without a reason: a state this laptop saved.
+    let offered = judgedesk::ops::backup::newest_verified(&db).map(|(path, _)| path);
+    assert_eq!(offered.as_deref(), Some(taken.path.as_path()));
+    judgedesk::ops::backup::restore(&db, &taken.path, &judgedesk::ops::Actor::command_line())
+        .unwrap_or_else(|e| panic!("{e}"));
+}
