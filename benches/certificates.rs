@@ -142,14 +142,16 @@ fn end_to_end(c: &mut Criterion) {
         },
     )
     .unwrap_or_else(|e| panic!("populate: {e}"));
-    for pool in judgedesk::store::competition::pools(&conn).unwrap_or_default() {
+    let tx = judgedesk::store::begin(&conn).unwrap_or_else(|e| panic!("{e}"));
+    for pool in judgedesk::store::competition::pools(&tx).unwrap_or_default() {
         judgedesk::store::competition::set_pool_state(
-            &conn,
+            &tx,
             pool.id,
             judgedesk::core::model::PoolState::Final,
         )
         .unwrap_or_else(|e| panic!("{e}"));
     }
+    tx.commit().unwrap_or_else(|e| panic!("{e}"));
     let actor = judgedesk::ops::Actor::command_line();
     let key = dir.join(certificates::KEY_FILE_NAME);
     let out = dir.join("certificates.pdf");

@@ -89,7 +89,12 @@ pub enum Command {
         out: PathBuf,
     },
     /// 从备份恢复（先把当前数据库另存到 <数据库文件名>.backups/）
-    Restore { file: PathBuf },
+    Restore {
+        file: PathBuf,
+        /// 备份与本机记录不符（较旧、被截短、另一把密钥签封或另一个数据库）时，协调员写明的恢复理由
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// 检查数据库文件与审计链，列出被修改、删除或插入的每条记录
     Verify,
     /// 本机签名密钥；登记其他评分机
@@ -228,7 +233,7 @@ fn dispatch(db: &Path, command: Command) -> anyhow::Result<Outcome> {
         Command::VerifyCertificate { text } => certificates::verify(&open_existing(db)?, &text),
         Command::Print(command) => print::run(&open_existing(db)?, command),
         Command::Backup { out } => safety::backup(db, &out),
-        Command::Restore { file } => safety::restore(db, &file),
+        Command::Restore { file, reason } => safety::restore(db, &file, reason.as_deref()),
         Command::Verify => safety::verify(db),
         Command::Device(command) => safety::device(db, command),
         Command::Bundle(command) => safety::bundle(db, command),

@@ -37,8 +37,9 @@ impl Fixture {
             .ok()
             .flatten()
             .unwrap_or_else(|| panic!("pool {event}"));
-        competition::set_pool_state(&self.conn, pool.id, state)
-            .unwrap_or_else(|e| panic!("state: {e}"));
+        let tx = judgedesk::store::begin(&self.conn).unwrap_or_else(|e| panic!("begin: {e}"));
+        competition::set_pool_state(&tx, pool.id, state).unwrap_or_else(|e| panic!("state: {e}"));
+        tx.commit().unwrap_or_else(|e| panic!("commit: {e}"));
     }
 
     fn db(&self) -> PathBuf {
@@ -90,12 +91,13 @@ impl Fixture {
             .contestant(key)
             .map(|c| c.record.name.clone())
             .unwrap_or_default();
-        self.conn
-            .execute(
-                "UPDATE contestant SET name = ?1 WHERE id = ?2",
-                rusqlite::params![name, key],
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
+        let tx = judgedesk::store::begin(&self.conn).unwrap_or_else(|e| panic!("begin: {e}"));
+        tx.execute(
+            "UPDATE contestant SET name = ?1 WHERE id = ?2",
+            rusqlite::params![name, key],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().unwrap_or_else(|e| panic!("commit: {e}"));
         old
     }
 }

@@ -653,17 +653,20 @@ fn a_formula_in_a_name_or_unit_is_neutralised_in_the_results_csv() {
     let db = demo(&dir);
     let (id_number, _, _) = someone(&db, "DS-ZG");
     {
-        let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
-        conn.execute(
+        // Written as an import would write it (sealed like every change the app makes).
+        let conn = judgedesk::store::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+        let tx = judgedesk::store::begin(&conn).unwrap_or_else(|e| panic!("begin: {e}"));
+        tx.execute(
             "UPDATE contestant SET name = '=1+2*3' WHERE id_number = ?1",
             [&id_number],
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        conn.execute(
+        tx.execute(
             "UPDATE unit SET name = '+86 外来单位' WHERE id = (SELECT unit_id FROM contestant WHERE id_number = ?1)",
             [&id_number],
         )
         .unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().unwrap_or_else(|e| panic!("commit: {e}"));
     }
     let out = run(&db, &["results", "--pool", "DS-ZG", "--format", "csv"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

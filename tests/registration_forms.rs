@@ -103,7 +103,9 @@ impl Fixture {
         let dir = support::Dir::new("forms");
         let db = dir.path("test.sqlite");
         let conn = judgedesk::store::open(&db)?;
-        judgedesk::store::competition::init(&conn, &judgedesk::builtin::load()?)?;
+        let tx = judgedesk::store::begin(&conn)?;
+        judgedesk::store::competition::init(&tx, &judgedesk::builtin::load()?)?;
+        tx.commit()?;
         Ok(Fixture { dir, db, conn })
     }
 

@@ -42,7 +42,9 @@ impl Fixture {
     fn new() -> Result<Fixture, Box<dyn std::error::Error>> {
         let dir = support::Dir::new("registration");
         let conn = judgedesk::store::open(&dir.path("test.sqlite"))?;
-        judgedesk::store::competition::init(&conn, &judgedesk::builtin::load()?)?;
+        let tx = judgedesk::store::begin(&conn)?;
+        judgedesk::store::competition::init(&tx, &judgedesk::builtin::load()?)?;
+        tx.commit()?;
         Ok(Fixture { conn, dir })
     }
 

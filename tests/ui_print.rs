@@ -22,8 +22,10 @@ fn set_state(conn: &Connection, key: &str, state: PoolState) {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("pool {key}"));
-    judgedesk::store::competition::set_pool_state(conn, pool.id, state)
+    let tx = judgedesk::store::begin(conn).unwrap_or_else(|e| panic!("begin: {e}"));
+    judgedesk::store::competition::set_pool_state(&tx, pool.id, state)
         .unwrap_or_else(|e| panic!("state: {e}"));
+    tx.commit().unwrap_or_else(|e| panic!("commit: {e}"));
 }
 
 /// The coordinator on the print centre with pool `key` selected.

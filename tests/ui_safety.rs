@@ -281,22 +281,21 @@ fn the_chief_judge_registers_a_laptop_merges_its_bundle_and_decides_the_conflict
 fn the_supervisors_check_names_a_score_changed_behind_the_apps_back() {
     let dir = Dir::new("ui-safety-verify");
     let db = demo_db(&dir);
-    // As with the sqlite3 shell: the guarding trigger dropped, the value changed, the trigger
-    // put back as it was, so that the schema looks untouched.
-    {
-        let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
-        let trigger: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_master WHERE name = 'score_entry_no_update'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-        conn.execute_batch(&format!(
-            "DROP TRIGGER score_entry_no_update; UPDATE score_entry SET value = value + 1 WHERE id = 7; {trigger};"
-        ))
+    // The guard dropped for the edit and put back as it was, so that the file opens (a file
+    // whose schema is not the app's is refused on open).
+    let conn = open(&db);
+    let guard: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'score_entry_no_update'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
-    }
+    conn.execute_batch(&format!(
+        "DROP TRIGGER score_entry_no_update; UPDATE score_entry SET value = value + 1 WHERE id = 7; {guard};"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
     let mut h = window(&db, "监督员");
     open_screen(&mut h, Screen::Safety);
     let shown = all_text(&h);

@@ -199,8 +199,7 @@ fn the_supervisors_audit_screen_has_no_name_filter_or_draw_seed_before_decryptio
     let dir = Dir::new("ui-audit");
     let path = demo_db(&dir);
     let conn = open(&path);
-    // A draw recorded in DS-ZG's audit with its seed (a sealed row: written in a transaction
-    // that signs it).
+    // A draw recorded in DS-ZG's audit with its seed.
     let tx = judgedesk::store::begin(&conn).unwrap_or_else(|e| panic!("{e}"));
     judgedesk::store::audit::log(
         &tx,

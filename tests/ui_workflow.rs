@@ -327,7 +327,9 @@ fn fresh_pool_db(dir: &Dir) -> (PathBuf, Vec<(String, String)>) {
             quota_override: None,
             source_file: None,
         };
-        people::upsert_contestant(&conn, &record).unwrap_or_else(|e| panic!("add: {e}"));
+        let tx = judgedesk::store::begin(&conn).unwrap_or_else(|e| panic!("begin: {e}"));
+        people::upsert_contestant(&tx, &record).unwrap_or_else(|e| panic!("add: {e}"));
+        tx.commit().unwrap_or_else(|e| panic!("commit: {e}"));
         people_added.push((name.to_string(), id));
     }
     let system = Actor::command_line();

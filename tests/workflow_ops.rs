@@ -382,7 +382,9 @@ fn the_draw_reproduces_from_its_seed_and_is_refused_once_scored() {
             quota_override: None,
             source_file: None,
         };
-        people::upsert_contestant(&conn, &record).unwrap_or_else(|e| panic!("{e}"));
+        let tx = judgedesk::store::begin(&conn).unwrap_or_else(|e| panic!("begin: {e}"));
+        people::upsert_contestant(&tx, &record).unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().unwrap_or_else(|e| panic!("commit: {e}"));
     }
     let coordinator = Actor {
         name: "赛务".into(),
@@ -465,8 +467,10 @@ fn an_appeal_received_more_than_two_hours_after_the_pools_end_time_is_refused() 
         .unwrap_or_else(|| panic!("pool"));
     let mut settings = info.settings.clone();
     settings.end_time = Some("16:00".into());
-    judgedesk::store::competition::set_pool_settings(&conn, info.id, &settings)
+    let tx = judgedesk::store::begin(&conn).unwrap_or_else(|e| panic!("begin: {e}"));
+    judgedesk::store::competition::set_pool_settings(&tx, info.id, &settings)
         .unwrap_or_else(|e| panic!("{e}"));
+    tx.commit().unwrap_or_else(|e| panic!("commit: {e}"));
     let unit = people::contestants_in_pool(&conn, info.id)
         .unwrap_or_default()
         .first()

@@ -151,25 +151,27 @@ pub fn backup(db: &Path, out: &Path) -> anyhow::Result<Outcome> {
     })
 }
 
-pub fn restore(db: &Path, file: &Path) -> anyhow::Result<Outcome> {
-    Ok(match backup::restore(db, file, &Actor::command_line()) {
-        Ok(restored) => {
-            if let Some(aside) = &restored.aside {
-                println!("原数据库已另存为 {}", aside.display());
+pub fn restore(db: &Path, file: &Path, reason: Option<&str>) -> anyhow::Result<Outcome> {
+    Ok(
+        match backup::restore_with_reason(db, file, &Actor::command_line(), reason) {
+            Ok(restored) => {
+                if let Some(aside) = &restored.aside {
+                    println!("原数据库已另存为 {}", aside.display());
+                }
+                println!(
+                    "已从 {} 恢复 {}；审计链 {} 条，校验通过",
+                    file.display(),
+                    db.display(),
+                    restored.report.links
+                );
+                for finding in &restored.report.findings {
+                    eprintln!("{}: warning: {finding}", db.display());
+                }
+                Outcome::Done
             }
-            println!(
-                "已从 {} 恢复 {}；审计链 {} 条，校验通过",
-                file.display(),
-                db.display(),
-                restored.report.links
-            );
-            for finding in &restored.report.findings {
-                eprintln!("{}: warning: {finding}", db.display());
-            }
-            Outcome::Done
-        }
-        Err(e) => refused_lines(e)?,
-    })
+            Err(e) => refused_lines(e)?,
+        },
+    )
 }
 
 pub fn verify(db: &Path) -> anyhow::Result<Outcome> {

@@ -56,12 +56,21 @@ pub struct Table {
 /// in front (shown by neither). Only for text fields: numbers and placeholders are written as
 /// they are.
 pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.trim_start().chars().next() {
-        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠') => {
-            std::borrow::Cow::Owned(format!("'{text}"))
-        }
-        _ => std::borrow::Cow::Borrowed(text),
+    if formula_leading(text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
+}
+
+/// Whether a spreadsheet would take this text for a formula: it begins (after spaces) with `=`,
+/// `+`, `-` or `@`, half- or full-width. The CSV writer puts a `'` in front of it; the XLSX writer
+/// gives its cell the quote prefix (`print::tables::workbook`).
+pub fn formula_leading(text: &str) -> bool {
+    matches!(
+        text.trim_start().chars().next(),
+        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠')
+    )
 }
 
 /// A header as compared: trimmed, with full-width and other spaces removed.

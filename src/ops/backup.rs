@@ -3,6 +3,9 @@
 //! Every copy is written under a temporary name, flushed, opened again and checked
 //! (`quick_check`, each sealed table's row count equals its links, the copy's chain head is a link
 //! of the source) before it takes its final name.
+//!
+//! One file over 600 lines: writing a backup, checking it, listing them and restoring one share
+//! the copy, the check and the trust in backups this laptop wrote (`store::pins`).
 
 use super::verify::{self, Report};
 use super::{Actor, OpsError, Result};
@@ -82,6 +85,7 @@ pub fn backup_to(conn: &Connection, out: &Path) -> Result<BackupInfo> {
             std::fs::rename(&temp, out).map_err(|e| OpsError::io(e, "备份失败"))?;
             crate::io::sync_folder(out).map_err(|e| OpsError::io(e, "备份失败"))?;
             info.path = out.to_path_buf();
+            note_own_backup(conn, out);
             Ok(info)
         });
     if result.is_err() && temp.exists() {
@@ -129,6 +133,18 @@ fn copy_into_file(conn: &Connection, path: &Path) -> Result<()> {
         .map_err(|(_, e)| sql_failure("备份失败", &e))?;
     crate::io::flush_file(path).map_err(|e| OpsError::io(e, "备份失败"))?;
     Ok(())
+}
+
+/// Remembers in this laptop's key folder the head of a backup it wrote, so that restoring it
+/// later is known for a state this laptop saved (best effort: a backup is no less a backup if the
+/// key folder cannot be written; its restore then asks for a reason).
+fn note_own_backup(conn: &Connection, out: &Path) {
+    let head = Connection::open_with_flags(out, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .ok()
+        .and_then(|copy| ledger::head(&copy).ok().flatten());
+    if let (Some(head), Ok(Some(dir))) = (head, ledger::key_dir(conn)) {
+        let _best_effort = store::pins::note_backup(conn, &dir, head);
+    }
 }
 
 /// Opens a fresh copy and checks it against its source.
@@ -339,14 +355,30 @@ pub struct VerifiedBackup {
     pub report: Report,
 }
 
-/// The newest backup of `db` that passes `verify`, with its report.
+/// The newest backup of `db` that passes `verify`, with its report. A backup this laptop wrote
+/// is older than the head it pinned since; that alone does not count against it.
 pub fn newest_verified(db: &Path) -> Option<VerifiedBackup> {
-    list(db)
-        .into_iter()
-        .find_map(|path| match verify::verify_file(&path) {
-            Ok(report) if report.is_clean() => Some(VerifiedBackup { path, report }),
-            _ => None,
-        })
+    list(db).into_iter().find_map(|path| {
+        let conn = verify::open_unchanged(&path).ok()?;
+        let own = ledger::own_public_key(&conn).ok()?;
+        let mut report = verify::verify_with(&conn, true, &own);
+        let own_backup = match ledger::key_dir(&conn) {
+            Ok(Some(dir)) => store::pins::is_own_backup(&conn, &dir).unwrap_or(false),
+            _ => false,
+        };
+        if own_backup {
+            report.findings.retain(|f| !older_than_pinned(f));
+        }
+        report.is_clean().then_some(VerifiedBackup { path, report })
+    })
+}
+
+/// A finding that only says the file is older than the head this laptop pinned.
+fn older_than_pinned(finding: &verify::Finding) -> bool {
+    matches!(
+        finding,
+        verify::Finding::PinnedHeadMissing { .. } | verify::Finding::PinnedHeadDiffers { .. }
+    )
 }
 
 /// What a restore did.
@@ -361,6 +393,21 @@ pub struct Restored {
 /// judgedesk database whose chain verifies. The current database is first copied aside into
 /// `<db>.backups/`. The caller holds the database's `WriterLock`.
 pub fn restore(db: &Path, file: &Path, actor: &Actor) -> Result<Restored> {
+    restore_with_reason(db, file, actor, None)
+}
+
+/// `restore`, where the coordinator may accept, with a reason, a backup that departs from what
+/// this laptop pinned for the database (older than the newest head it saw, a truncated chain, a
+/// chain re-signed with another key) or that is another database than the one it replaces. The
+/// reason is audited, and the restored state becomes the pinned one. Nothing else a check finds
+/// can be accepted.
+pub fn restore_with_reason(
+    db: &Path,
+    file: &Path,
+    actor: &Actor,
+    reason: Option<&str>,
+) -> Result<Restored> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if same_file(db, file) {
         return Err(OpsError::Denied("要恢复的文件就是当前数据库本身".into()));
     }
@@ -372,7 +419,7 @@ pub fn restore(db: &Path, file: &Path, actor: &Actor) -> Result<Restored> {
     }
     let source = verify::open_unchanged(file)
         .map_err(|e| OpsError::Denied(format!("无法读取备份文件 {}: {e}", file.display())))?;
-    check_restorable(&source, file)?;
+    check_restorable(&source, file, db, reason)?;
 
     let aside = if db.exists() {
         Some(copy_aside(db)?)
@@ -392,7 +439,6 @@ pub fn restore(db: &Path, file: &Path, actor: &Actor) -> Result<Restored> {
     drop(source);
 
     let conn = store::open(db)?;
-    let report = verify::verify(&conn, true)?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -404,16 +450,27 @@ pub fn restore(db: &Path, file: &Path, actor: &Actor) -> Result<Restored> {
             actor: &actor.name,
             action: "从备份恢复",
             subject: Some(&name),
+            reason,
             ..Default::default()
         },
     )?;
     tx.commit()?;
+    // The restored state is what this laptop holds from now on.
+    if let Some(dir) = ledger::key_dir(&conn)? {
+        store::pins::accept(&conn, &dir)?;
+    }
+    let report = verify::verify(&conn, true)?;
     Ok(Restored { aside, report })
 }
 
 /// Refuses a file that is not a judgedesk database of a version this app reads, or whose chain
 /// does not verify.
-fn check_restorable(source: &Connection, file: &Path) -> Result<()> {
+fn check_restorable(
+    source: &Connection,
+    file: &Path,
+    db: &Path,
+    reason: Option<&str>,
+) -> Result<()> {
     let foreign = || {
         OpsError::Denied(format!(
             "{} 不是 judgedesk 数据库备份，拒绝恢复",
@@ -432,23 +489,62 @@ fn check_restorable(source: &Connection, file: &Path) -> Result<()> {
     }
     let own = ledger::own_public_key(source)?;
     let report = verify::verify_with(source, true, &own);
-    if !report.is_clean() {
-        let mut lines: Vec<String> = report
-            .findings
-            .iter()
-            .take(10)
-            .map(|f| f.to_string())
-            .collect();
-        if report.findings.len() > 10 {
-            lines.push(format!("……共 {} 处问题", report.findings.len()));
+    // A backup this laptop wrote is a state it saved: older than the newest head, but its own.
+    let own_backup = match ledger::key_dir(source)? {
+        Some(dir) => store::pins::is_own_backup(source, &dir)?,
+        None => false,
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut acceptable = true;
+    for finding in &report.findings {
+        if own_backup && older_than_pinned(finding) {
+            continue;
         }
-        return Err(OpsError::Denied(format!(
-            "{} 未通过校验，拒绝恢复：\n{}",
-            file.display(),
-            lines.join("\n")
-        )));
+        if !finding.is_pin() {
+            acceptable = false;
+        }
+        lines.push(finding.to_string());
     }
-    Ok(())
+    if let Some(other) = other_database(source, db)? {
+        lines.push(other);
+    }
+    if lines.is_empty() || (acceptable && reason.is_some()) {
+        return Ok(());
+    }
+    let total = lines.len();
+    lines.truncate(10);
+    if total > 10 {
+        lines.push(format!("……共 {total} 处问题"));
+    }
+    let hint = if acceptable {
+        "\n如确需恢复（例如数据库已损坏，只能回到这份较旧的备份），请由协调员用 --reason 写明理由"
+    } else {
+        ""
+    };
+    Err(OpsError::Denied(format!(
+        "{} 未通过校验，拒绝恢复：\n{}{hint}",
+        file.display(),
+        lines.join("\n")
+    )))
+}
+
+/// When the database being replaced has an id and the backup another: says so.
+fn other_database(source: &Connection, db: &Path) -> Result<Option<String>> {
+    let Some(backup_id) = store::pins::database_id(source)? else {
+        return Ok(None);
+    };
+    if !db.exists() {
+        return Ok(None);
+    }
+    let current = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()
+    .and_then(|conn| store::pins::database_id(&conn).ok().flatten());
+    Ok(current.filter(|id| *id != backup_id).map(|id| {
+        format!("备份属于另一个数据库（标识 {backup_id}），不是当前数据库（标识 {id}）的备份")
+    }))
 }
 
 /// Keeps the current database in `<db>.backups/`: a verified copy when it still opens, else

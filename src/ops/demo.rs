@@ -380,9 +380,11 @@ pub fn create_scale_database(path: &std::path::Path, scale: Scale) -> Result<Dem
     let conn = crate::store::open(path)?;
     super::setup::init(&conn)?;
     let summary = populate_scale(&conn, scale)?;
-    for pool in competition::pools(&conn)? {
-        competition::set_draw_seed(&conn, pool.id, Some("bench"))?;
+    let tx = crate::store::begin(&conn)?;
+    for pool in competition::pools(&tx)? {
+        competition::set_draw_seed(&tx, pool.id, Some("bench"))?;
     }
+    tx.commit()?;
     crate::store::checkpoint(&conn)?;
     Ok(summary)
 }

@@ -30,6 +30,7 @@ impl fmt::Display for Record {
             "device_pools" => "评分机赛项组别登记记录",
             "revocation" => "评分机撤销记录",
             "merge" => "数据包合并记录",
+            "record" => "记录签封",
             other => other,
         };
         write!(f, "{label} #{}", self.row_id)?;
@@ -78,6 +79,30 @@ pub enum Finding {
         kind: String,
         name: String,
     },
+    /// A sealed record (a contestant, an account, a panel member, a criterion, a pool's settings, a
+    /// certificate, a setting…) differs from its newest seal.
+    RecordEdited(String),
+    /// A sealed record is gone though its newest seal says it exists.
+    RecordDeleted(String),
+    /// A record of a sealed table has no seal, or was sealed as deleted.
+    RecordInserted(String),
+    /// The chain begins with another key than the one this laptop pinned for the database: it
+    /// was re-signed end to end.
+    PinnedRoot {
+        pinned: String,
+        found: String,
+    },
+    /// The chain ends before the head this laptop recorded: truncated, or an older copy.
+    PinnedHeadMissing {
+        seq: i64,
+        at: String,
+        found: i64,
+    },
+    /// The link at the head this laptop recorded is another one.
+    PinnedHeadDiffers {
+        seq: i64,
+        at: String,
+    },
     /// A cell's current value is not its newest score entry.
     CurrentValue {
         contestant_id: i64,
@@ -115,6 +140,27 @@ impl fmt::Display for Finding {
                 "数据库结构中的{}“{name}”与本程序的定义不同（被修改，如增加了列）",
                 schema_kind(kind)
             ),
+            Finding::PinnedRoot { pinned, found } => write!(
+                f,
+                "本机记录该数据库由密钥 {pinned} 创建，此文件的审计链却由 {found} 开始（整条链被另一把密钥重新签封）"
+            ),
+            Finding::PinnedHeadMissing { seq, at, found } => write!(
+                f,
+                "本机于 {at} 记录该数据库的链头为第 {seq} 条，此文件只有 {found} 条（链被截短，或旧副本覆盖了文件）"
+            ),
+            Finding::PinnedHeadDiffers { seq, at } => write!(
+                f,
+                "本机于 {at} 记录的链头第 {seq} 条与此文件中的不同（链被改写，或换成了另一份副本）"
+            ),
+            Finding::RecordEdited(label) => {
+                write!(f, "{label}：内容与签封时不一致（被修改）")
+            }
+            Finding::RecordDeleted(label) => {
+                write!(f, "{label}：已被删除（审计链中有它的签封）")
+            }
+            Finding::RecordInserted(label) => {
+                write!(f, "{label}：没有签封（绕过本程序写入）")
+            }
             Finding::CurrentValue {
                 contestant_id,
                 criterion_id,
@@ -176,6 +222,19 @@ impl Report {
     }
 }
 
+impl Finding {
+    /// A departure from what this laptop pinned (not a fault of the file by itself): a restore
+    /// may accept it when the coordinator gives a reason.
+    pub fn is_pin(&self) -> bool {
+        matches!(
+            self,
+            Finding::PinnedRoot { .. }
+                | Finding::PinnedHeadMissing { .. }
+                | Finding::PinnedHeadDiffers { .. }
+        )
+    }
+}
+
 /// Checks the open database: `PRAGMA integrity_check` (`full`) or `quick_check`, then the chain.
 pub fn verify(conn: &Connection, full: bool) -> Result<Report> {
     let own = ledger::own_public_key(conn)?;
@@ -227,7 +286,30 @@ pub fn verify_with(conn: &Connection, full: bool, own_key: &str) -> Report {
     if let Err(e) = check_chain(conn, own_key, &mut report) {
         report.findings.push(Finding::FileDamaged(e.to_string()));
     }
+    if let Err(e) = check_pin(conn, &mut report) {
+        report.findings.push(Finding::FileDamaged(e.to_string()));
+    }
     report
+}
+
+/// The file against what this laptop pinned for the database (`store::pins`).
+fn check_pin(conn: &Connection, report: &mut Report) -> Result<()> {
+    use crate::store::pins::{self, Departure};
+    let Some(dir) = ledger::key_dir(conn)? else {
+        return Ok(());
+    };
+    let Some((_, Some(departure))) = pins::check(conn, &dir)? else {
+        return Ok(());
+    };
+    report.findings.push(match departure {
+        Departure::Root { pinned, found } => Finding::PinnedRoot {
+            pinned: chain::fingerprint(&pinned),
+            found: chain::fingerprint(&found),
+        },
+        Departure::Shorter { seq, at, found } => Finding::PinnedHeadMissing { seq, at, found },
+        Departure::Differs { seq, at } => Finding::PinnedHeadDiffers { seq, at },
+    });
+    Ok(())
 }
 
 fn check_chain(conn: &Connection, own_key: &str, report: &mut Report) -> Result<()> {
@@ -329,6 +411,7 @@ fn check_chain(conn: &Connection, own_key: &str, report: &mut Report) -> Result<
             Some(_) => {}
         }
     }
+    check_records(conn, report)?;
     for (contestant_id, criterion_id, judge_id, _) in ledger::current_score_mismatches(conn)? {
         report.findings.push(Finding::CurrentValue {
             contestant_id,
@@ -346,6 +429,31 @@ fn check_chain(conn: &Connection, own_key: &str, report: &mut Report) -> Result<
             .findings
             .push(Finding::Inserted(record(kind, *row_id)));
     }
+    Ok(())
+}
+
+/// Every sealed record against its newest seal (the seals themselves are links checked above).
+fn check_records(conn: &Connection, report: &mut Report) -> Result<()> {
+    let sealed = crate::store::records::sealed(conn)?;
+    let current = crate::store::records::current(conn)?;
+    let mut found: Vec<(&crate::store::records::RecordKey, Finding)> = Vec::new();
+    let label = |(kind, key): &crate::store::records::RecordKey| {
+        crate::store::records::label(conn, kind, key)
+    };
+    for (record, hash) in &current {
+        match sealed.get(record) {
+            Some(Some(seal)) if seal == hash => {}
+            Some(Some(_)) => found.push((record, Finding::RecordEdited(label(record)))),
+            Some(None) | None => found.push((record, Finding::RecordInserted(label(record)))),
+        }
+    }
+    for (record, seal) in &sealed {
+        if seal.is_some() && !current.contains_key(record) {
+            found.push((record, Finding::RecordDeleted(label(record))));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(b.0));
+    report.findings.extend(found.into_iter().map(|(_, f)| f));
     Ok(())
 }
 

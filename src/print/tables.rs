@@ -372,6 +372,24 @@ fn sheet_name(name: &str, index: usize) -> String {
     }
 }
 
+/// Writes text into a cell; text a spreadsheet would take for a formula (a name or unit from
+/// outside beginning with `=`, `+`, `-`, `@`) gets the cell's quote prefix, which keeps it text,
+/// as the CSV writer's `'` does.
+fn write_text(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    if crate::io::table::formula_leading(text) {
+        sheet.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?;
+    } else {
+        sheet.write_string_with_format(row, col, text, format)?;
+    }
+    Ok(())
+}
+
 /// The tables as a workbook: tables with the same `sheet` go to one worksheet, one after
 /// another; ID numbers and other digit strings stay text.
 pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
@@ -421,7 +439,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
                 .map_err(err)?;
             row += 1;
             for line in &table.subtitle {
-                sheet.write_string(row, 0, line).map_err(err)?;
+                write_text(sheet, row, 0, line, &Format::new()).map_err(err)?;
                 row += 1;
             }
             for (c, column) in table.columns.iter().enumerate() {
@@ -436,13 +454,13 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
             for values in &table.rows {
                 for (c, (value, column)) in values.iter().zip(&table.columns).enumerate() {
                     match value.parse::<f64>() {
-                        Ok(number) if column.numeric => sheet
-                            .write_number_with_format(row, c as u16, number, &cell)
-                            .map_err(err)?,
-                        _ => sheet
-                            .write_string_with_format(row, c as u16, value, &cell)
-                            .map_err(err)?,
-                    };
+                        Ok(number) if column.numeric => {
+                            sheet
+                                .write_number_with_format(row, c as u16, number, &cell)
+                                .map_err(err)?;
+                        }
+                        _ => write_text(sheet, row, c as u16, value, &cell).map_err(err)?,
+                    }
                     if widths.len() <= c {
                         widths.resize(c + 1, 0);
                     }
@@ -457,7 +475,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
                 row += 1;
             }
             for line in &table.closing {
-                sheet.write_string(row, 0, line).map_err(err)?;
+                write_text(sheet, row, 0, line, &Format::new()).map_err(err)?;
                 row += 1;
             }
         }
@@ -564,6 +582,89 @@ mod tests {
                 t.text
             );
         }
+    }
+
+    /// A part of the written workbook, as text.
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .unwrap_or_else(|e| panic!("zip: {e}"));
+        let mut file = zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut file, &mut text).unwrap_or_else(|e| panic!("{e}"));
+        text
+    }
+
+    #[test]
+    fn formula_leading_text_in_a_workbook_keeps_its_quote_prefix_and_other_text_does_not() {
+        let mut hostile = table(0, true);
+        hostile.rows = vec![
+            vec![
+                "1".into(),
+                "=HYPERLINK(\"http://x\",\"点此\")".into(),
+                "@SUM(A1)".into(),
+                "90.00".into(),
+            ],
+            vec![
+                "2".into(),
+                "-2+3".into(),
+                "＋86 单位".into(),
+                "-1.50".into(),
+            ],
+            vec![
+                "3".into(),
+                "张三".into(),
+                "连云港职业技术学院".into(),
+                "88.50".into(),
+            ],
+        ];
+        let bytes = workbook(&[hostile]).unwrap_or_else(|e| panic!("{e}"));
+        // The styles: which cell formats carry the quote prefix.
+        let styles = part(&bytes, "xl/styles.xml");
+        let xfs = styles
+            .split("<cellXfs")
+            .nth(1)
+            .and_then(|s| s.split("</cellXfs>").next())
+            .unwrap_or_default();
+        let quoted: Vec<usize> = xfs
+            .split("<xf ")
+            .skip(1)
+            .enumerate()
+            .filter(|(_, xf)| {
+                xf.split('>')
+                    .next()
+                    .unwrap_or_default()
+                    .contains("quotePrefix=\"1\"")
+            })
+            .map(|(i, _)| i)
+            .collect();
+        assert!(!quoted.is_empty(), "{xfs}");
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        let style_of = |cell: &str| -> usize {
+            let start = sheet
+                .find(&format!("<c r=\"{cell}\""))
+                .unwrap_or_else(|| panic!("{cell} in {sheet}"));
+            let tag = &sheet[start..];
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            tag.split(" s=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0)
+        };
+        // Rows: title 1, subtitle 2, header 3, data from 4.
+        for cell in ["B4", "C4", "B5", "C5"] {
+            assert!(quoted.contains(&style_of(cell)), "{cell} is not quoted");
+        }
+        for cell in ["B6", "C6", "A4", "D5"] {
+            assert!(!quoted.contains(&style_of(cell)), "{cell} is quoted");
+        }
+        // The text itself is unchanged (no `'` added), and no cell is a formula.
+        let strings = part(&bytes, "xl/sharedStrings.xml");
+        assert!(
+            strings.contains("@SUM(A1)") && !strings.contains("'@SUM"),
+            "{strings}"
+        );
+        assert!(!sheet.contains("<f>"), "{sheet}");
     }
 
     #[test]

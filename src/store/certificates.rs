@@ -261,6 +261,8 @@ mod tests {
 
     fn setup() -> Result<(Connection, i64, i64)> {
         let conn = open_in_memory()?;
+        // One transaction for the whole test, never committed: its sealed rows need no signature.
+        conn.execute_batch("BEGIN")?;
         let builtin = crate::builtin::load().map_err(|e| StoreError::Invalid(e.to_string()))?;
         crate::store::competition::init(&conn, &builtin)?;
         let pool_id: i64 =

@@ -1,7 +1,7 @@
 //! The tamper-evidence chain in SQL: the functions the sealing triggers call, signing in Rust, the
 //! ledger and trusted-device tables, and reading rows back for verification.
 //!
-//! Every insert into a sealed table (and every change to a sealed record, see `RECORDS`) fires a
+//! Every insert into a sealed table (and every change to a sealed record, see `store::records`) fires a
 //! trigger that appends a ledger link in the same transaction, so no code path can store a row
 //! unlinked. The triggers call pure functions registered on each connection by [`install`]:
 //! `judgedesk_row_hash(kind, col…)`, `judgedesk_chain_hash(prev, kind, row_id, row_hash, signer)`,
@@ -12,6 +12,10 @@
 //! into a rollback. A connection without the functions (the `sqlite3` shell, an intruder's
 //! script) cannot insert into a sealed table at all, and a trigger added to a file never runs
 //! here: the schema is compared with the expected one on open (`super::open`).
+//!
+//! One file over 600 lines: the sealer a connection carries (its key, its noted links, the commit
+//! hook) is private to it, and the sealing, the signing and the reading back for `verify` all go
+//! through it; about a third of the file is its tests.
 
 use super::Result;
 use super::device_key::{self, KeyError};
@@ -62,6 +66,7 @@ pub const SEALED: &[(&str, &str, &str)] = &[
         "merged_entry",
         "id, uid, bundle_digest, bundle_signer, merged_at",
     ),
+    ("record", "record_seal", "id, kind, row_key, row_hash"),
 ];
 
 /// Where a connection's signing key comes from.
@@ -232,12 +237,13 @@ pub fn install(conn: &mut Connection, source: KeySource) -> rusqlite::Result<()>
             Ok(String::new())
         })?;
     }
-    let guard = sealer.clone();
     conn.commit_hook(Some(move || {
         // `true` turns the commit into a rollback: a link noted and not signed never lands.
-        !guard.pending().is_empty()
+        let mut pending = sealer.pending();
+        let refuse = !pending.is_empty();
+        pending.clear();
+        refuse
     }))?;
-    conn.rollback_hook(Some(move || sealer.pending().clear()))?;
     Ok(())
 }
 
@@ -256,11 +262,11 @@ fn key_error(message: String) -> super::StoreError {
 /// Signs, in Rust, every link this connection's triggers appended since the last call: the link
 /// is found by its hash among the unsigned ones and given its signature. A link that a failed
 /// statement rolled back is simply not found. Runs inside the transaction, before its commit.
-pub fn seal_pending(conn: &Connection) -> Result<()> {
+pub fn seal_pending(conn: &Connection) -> Result<usize> {
     let sealer = sealer_of(conn)?;
     let pending = std::mem::take(&mut *sealer.pending());
     if pending.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let signed = (|| -> Result<()> {
         let key = sealer.key().map_err(key_error)?;
@@ -272,11 +278,21 @@ pub fn seal_pending(conn: &Connection) -> Result<()> {
         }
         Ok(())
     })();
-    if signed.is_err() {
-        // Still unsigned: the commit hook keeps refusing until they are signed or rolled back.
-        sealer.pending().extend(pending);
-    }
-    signed
+    signed.map(|()| pending.len())
+}
+
+/// The key folder this connection's key lives in (where its databases are pinned), if any.
+pub fn key_dir(conn: &Connection) -> Result<Option<PathBuf>> {
+    Ok(match &sealer_of(conn)?.source {
+        KeySource::Directory(dir) => Some(dir.clone()),
+        KeySource::Fixed(_) => None,
+    })
+}
+
+/// Forgets the links noted and not signed: a transaction beginning, or one rolled back.
+pub fn forget_pending(conn: &Connection) -> Result<()> {
+    sealer_of(conn)?.pending().clear();
+    Ok(())
 }
 
 /// This connection's signer: the laptop's public key in hex (creating the key on first use).
@@ -646,7 +662,8 @@ mod tests {
                 .iter()
                 .map(|l| (l.kind.as_str(), l.row_id))
                 .collect::<Vec<_>>(),
-            vec![("audit", 1), ("audit", 2)]
+            // The two rows, then the database's id (a setting, sealed as a record; version 8).
+            vec![("audit", 1), ("audit", 2), ("record", 1)]
         );
         assert!(chain::check_links(&links).is_empty());
         let tx = super::super::begin(&conn)?;
@@ -655,7 +672,7 @@ mod tests {
             [],
         )?;
         tx.commit()?;
-        assert_eq!(head(&conn)?.map(|(seq, _)| seq), Some(3));
+        assert_eq!(head(&conn)?.map(|(seq, _)| seq), Some(4));
         assert!(chain::check_links(&super::links(&conn)?).is_empty());
         Ok(())
     }
@@ -677,7 +694,7 @@ mod tests {
         )?;
         tx.commit()?;
         let links = links(&conn)?;
-        assert_eq!(links.len(), 1);
+        assert_eq!(links.iter().filter(|l| l.kind == "audit").count(), 1);
         assert!(chain::check_links(&links).is_empty());
         Ok(())
     }
@@ -703,7 +720,7 @@ mod tests {
         )?;
         tx.commit()?;
         let links = links(&conn)?;
-        assert_eq!(links.len(), 1);
+        assert_eq!(links.iter().filter(|l| l.kind == "audit").count(), 1);
         assert!(chain::check_links(&links).is_empty());
         Ok(())
     }

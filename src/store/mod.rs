@@ -11,6 +11,8 @@ pub mod ledger;
 pub mod merge;
 pub mod pack;
 pub mod people;
+pub mod pins;
+pub mod records;
 pub mod schema;
 pub mod scores;
 pub mod units;
@@ -94,21 +96,51 @@ fn refuse_altered_schema(conn: &Connection) -> Result<()> {
 /// A write transaction whose sealed links are signed, in Rust, when it commits. Every write to
 /// the database goes through one ([`begin`]); it reads like the connection it wraps.
 pub struct Write<'c> {
-    tx: rusqlite::Transaction<'c>,
+    conn: &'c Connection,
+    /// `None` only once committed (`commit` consumes the `Write`).
+    tx: Option<rusqlite::Transaction<'c>>,
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if let Some(tx) = &self.tx {
+            // Rolled back with the transaction: its links are gone, and so are their notes.
+            let _ignored = ledger::forget_pending(tx);
+        }
+    }
 }
 
 impl<'c> std::ops::Deref for Write<'c> {
     type Target = rusqlite::Transaction<'c>;
     fn deref(&self) -> &Self::Target {
-        &self.tx
+        match &self.tx {
+            Some(tx) => tx,
+            None => unreachable!("a committed Write is consumed"),
+        }
     }
 }
 
 impl Write<'_> {
-    /// Signs the links this transaction appended and commits.
-    pub fn commit(self) -> Result<()> {
-        ledger::seal_pending(&self.tx)?;
-        self.tx.commit()?;
+    /// Signs the links this transaction appended and commits; then records the new chain head in
+    /// this laptop's key folder (`pins::advance`). The head is recorded on a best-effort basis:
+    /// the commit has happened and stays reported as such even if the key folder cannot be
+    /// written (`verify` then compares with the last head recorded).
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(tx) = self.tx.take() {
+            let sealed = match ledger::seal_pending(&tx) {
+                Ok(sealed) => sealed,
+                Err(e) => {
+                    ledger::forget_pending(&tx)?;
+                    return Err(e); // the transaction rolls back as it drops
+                }
+            };
+            tx.commit()?;
+            if sealed > 0
+                && let Ok(Some(dir)) = ledger::key_dir(self.conn)
+            {
+                let _best_effort = pins::advance(self.conn, &dir);
+            }
+        }
         Ok(())
     }
 }
@@ -116,7 +148,8 @@ impl Write<'_> {
 /// Begins a write transaction on `conn` (deferred, like `unchecked_transaction`).
 pub fn begin(conn: &Connection) -> rusqlite::Result<Write<'_>> {
     Ok(Write {
-        tx: conn.unchecked_transaction()?,
+        conn,
+        tx: Some(conn.unchecked_transaction()?),
     })
 }
 

@@ -1,5 +1,6 @@
 //! The schema, as an append-only list of migrations numbered by `PRAGMA user_version`.
 //! Never edit a migration that has shipped: add a new one.
+//! One file over 600 lines: the migrations are one append-only list, read in order.
 
 /// One object of a database's schema as `sqlite_master` holds it: type, name, table, SQL.
 pub type SchemaObject = (String, String, String, Option<String>);
@@ -23,10 +24,12 @@ pub fn expected_objects(version: i64) -> rusqlite::Result<Vec<SchemaObject>> {
         .iter()
         .take(usize::try_from(version).unwrap_or(0))
     {
-        // An empty database: no rows to seal, so nothing waits for a signature.
-        let tx = conn.unchecked_transaction()?;
+        let tx = super::begin(&conn)?;
         tx.execute_batch(sql)?;
-        tx.commit()?;
+        tx.commit().map_err(|e| match e {
+            super::StoreError::Sql(e) => e,
+            other => rusqlite::Error::UserFunctionError(other.to_string().into()),
+        })?;
     }
     objects(&conn)
 }
@@ -587,5 +590,262 @@ WHEN OLD.signature <> '' OR NEW.signature = '' OR NEW.seq IS NOT OLD.seq OR NEW.
     OR NEW.hash IS NOT OLD.hash OR NEW.signer IS NOT OLD.signer
 BEGIN SELECT RAISE(ABORT, 'a ledger link is signed once and never changed'); END;
 CREATE INDEX ledger_unsigned ON ledger(hash) WHERE signature = '';
+"#,
+    // Everything a result depends on is sealed (issue 11): each insert, change or deletion of a
+    // record of the tables in `store::ledger::RECORDS` (the competition, events, units, pools with
+    // their settings, criteria with their maxima, contestants, accounts, panels, submitted sheets,
+    // flag decisions, pool events, appeals, certificates, their log and the settings, among them
+    // the certificate key) appends a `record_seal` row holding the record's key and the hash of
+    // its new content (NULL once deleted), and that row is sealed like every other. The newest
+    // seal of a record is what `verify` compares the record with. Records already in the file are
+    // sealed at the end, table by table.
+    r#"
+CREATE TABLE record_seal (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    row_key TEXT NOT NULL,
+    row_hash TEXT
+);
+CREATE TRIGGER record_seal_no_update BEFORE UPDATE ON record_seal
+BEGIN SELECT RAISE(ABORT, 'record seals are append-only'); END;
+CREATE TRIGGER record_seal_no_delete BEFORE DELETE ON record_seal
+BEGIN SELECT RAISE(ABORT, 'record seals are append-only'); END;
+CREATE TRIGGER record_seal_seal AFTER INSERT ON record_seal
+BEGIN
+    INSERT INTO ledger_feed (kind, row_id, row_hash) VALUES ('record', NEW.id, judgedesk_row_hash('record',
+        NEW.id, NEW.kind, NEW.row_key, NEW.row_hash));
+END;
+
+CREATE TRIGGER competition_record_insert AFTER INSERT ON competition
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('competition', NEW.id,
+        judgedesk_row_hash('competition', NEW.id, NEW.name, NEW.short_name, NEW.year, NEW.issuer, NEW.registration_start, NEW.registration_end, NEW.start_date, NEW.end_date, NEW.checkin_cities));
+END;
+CREATE TRIGGER competition_record_update AFTER UPDATE ON competition
+WHEN NEW.id IS NOT OLD.id OR NEW.name IS NOT OLD.name OR NEW.short_name IS NOT OLD.short_name OR NEW.year IS NOT OLD.year OR NEW.issuer IS NOT OLD.issuer OR NEW.registration_start IS NOT OLD.registration_start OR NEW.registration_end IS NOT OLD.registration_end OR NEW.start_date IS NOT OLD.start_date OR NEW.end_date IS NOT OLD.end_date OR NEW.checkin_cities IS NOT OLD.checkin_cities
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('competition', NEW.id,
+        judgedesk_row_hash('competition', NEW.id, NEW.name, NEW.short_name, NEW.year, NEW.issuer, NEW.registration_start, NEW.registration_end, NEW.start_date, NEW.end_date, NEW.checkin_cities));
+END;
+CREATE TRIGGER competition_record_delete AFTER DELETE ON competition
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('competition', OLD.id, NULL);
+END;
+CREATE TRIGGER event_record_insert AFTER INSERT ON event
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('event', NEW.code,
+        judgedesk_row_hash('event', NEW.code, NEW.name, NEW.occupation, NEW.position));
+END;
+CREATE TRIGGER event_record_update AFTER UPDATE ON event
+WHEN NEW.code IS NOT OLD.code OR NEW.name IS NOT OLD.name OR NEW.occupation IS NOT OLD.occupation OR NEW.position IS NOT OLD.position
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('event', NEW.code,
+        judgedesk_row_hash('event', NEW.code, NEW.name, NEW.occupation, NEW.position));
+END;
+CREATE TRIGGER event_record_delete AFTER DELETE ON event
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('event', OLD.code, NULL);
+END;
+CREATE TRIGGER unit_record_insert AFTER INSERT ON unit
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('unit', NEW.id,
+        judgedesk_row_hash('unit', NEW.id, NEW.name));
+END;
+CREATE TRIGGER unit_record_update AFTER UPDATE ON unit
+WHEN NEW.id IS NOT OLD.id OR NEW.name IS NOT OLD.name
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('unit', NEW.id,
+        judgedesk_row_hash('unit', NEW.id, NEW.name));
+END;
+CREATE TRIGGER unit_record_delete AFTER DELETE ON unit
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('unit', OLD.id, NULL);
+END;
+CREATE TRIGGER pool_record_insert AFTER INSERT ON pool
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('pool', NEW.id,
+        judgedesk_row_hash('pool', NEW.id, NEW.event, NEW.grp, NEW.position, NEW.venue_id, NEW.state, NEW.settings, NEW.draw_seed));
+END;
+CREATE TRIGGER pool_record_update AFTER UPDATE ON pool
+WHEN NEW.id IS NOT OLD.id OR NEW.event IS NOT OLD.event OR NEW.grp IS NOT OLD.grp OR NEW.position IS NOT OLD.position OR NEW.venue_id IS NOT OLD.venue_id OR NEW.state IS NOT OLD.state OR NEW.settings IS NOT OLD.settings OR NEW.draw_seed IS NOT OLD.draw_seed
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('pool', NEW.id,
+        judgedesk_row_hash('pool', NEW.id, NEW.event, NEW.grp, NEW.position, NEW.venue_id, NEW.state, NEW.settings, NEW.draw_seed));
+END;
+CREATE TRIGGER pool_record_delete AFTER DELETE ON pool
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('pool', OLD.id, NULL);
+END;
+CREATE TRIGGER criterion_record_insert AFTER INSERT ON criterion
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('criterion', NEW.id,
+        judgedesk_row_hash('criterion', NEW.id, NEW.pool_id, NEW.code, NEW.name, NEW.max, NEW.step, NEW.stage, NEW.dimension, NEW.kind, NEW.position));
+END;
+CREATE TRIGGER criterion_record_update AFTER UPDATE ON criterion
+WHEN NEW.id IS NOT OLD.id OR NEW.pool_id IS NOT OLD.pool_id OR NEW.code IS NOT OLD.code OR NEW.name IS NOT OLD.name OR NEW.max IS NOT OLD.max OR NEW.step IS NOT OLD.step OR NEW.stage IS NOT OLD.stage OR NEW.dimension IS NOT OLD.dimension OR NEW.kind IS NOT OLD.kind OR NEW.position IS NOT OLD.position
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('criterion', NEW.id,
+        judgedesk_row_hash('criterion', NEW.id, NEW.pool_id, NEW.code, NEW.name, NEW.max, NEW.step, NEW.stage, NEW.dimension, NEW.kind, NEW.position));
+END;
+CREATE TRIGGER criterion_record_delete AFTER DELETE ON criterion
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('criterion', OLD.id, NULL);
+END;
+CREATE TRIGGER contestant_record_insert AFTER INSERT ON contestant
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('contestant', NEW.id,
+        judgedesk_row_hash('contestant', NEW.id, NEW.id_number, NEW.name, NEW.gender, NEW.phone, NEW.unit_id, NEW.pool_id, NEW.height_weight, NEW.remarks, NEW.coach, NEW.department, NEW.city, NEW.city_rank, NEW.basis, NEW.level, NEW.level_date, NEW.title, NEW.honours, NEW.student_card_checked, NEW.id_card_checked, NEW.status, NEW.checkin_no, NEW.workstation, NEW.quota_override, NEW.source_file));
+END;
+CREATE TRIGGER contestant_record_update AFTER UPDATE ON contestant
+WHEN NEW.id IS NOT OLD.id OR NEW.id_number IS NOT OLD.id_number OR NEW.name IS NOT OLD.name OR NEW.gender IS NOT OLD.gender OR NEW.phone IS NOT OLD.phone OR NEW.unit_id IS NOT OLD.unit_id OR NEW.pool_id IS NOT OLD.pool_id OR NEW.height_weight IS NOT OLD.height_weight OR NEW.remarks IS NOT OLD.remarks OR NEW.coach IS NOT OLD.coach OR NEW.department IS NOT OLD.department OR NEW.city IS NOT OLD.city OR NEW.city_rank IS NOT OLD.city_rank OR NEW.basis IS NOT OLD.basis OR NEW.level IS NOT OLD.level OR NEW.level_date IS NOT OLD.level_date OR NEW.title IS NOT OLD.title OR NEW.honours IS NOT OLD.honours OR NEW.student_card_checked IS NOT OLD.student_card_checked OR NEW.id_card_checked IS NOT OLD.id_card_checked OR NEW.status IS NOT OLD.status OR NEW.checkin_no IS NOT OLD.checkin_no OR NEW.workstation IS NOT OLD.workstation OR NEW.quota_override IS NOT OLD.quota_override OR NEW.source_file IS NOT OLD.source_file
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('contestant', NEW.id,
+        judgedesk_row_hash('contestant', NEW.id, NEW.id_number, NEW.name, NEW.gender, NEW.phone, NEW.unit_id, NEW.pool_id, NEW.height_weight, NEW.remarks, NEW.coach, NEW.department, NEW.city, NEW.city_rank, NEW.basis, NEW.level, NEW.level_date, NEW.title, NEW.honours, NEW.student_card_checked, NEW.id_card_checked, NEW.status, NEW.checkin_no, NEW.workstation, NEW.quota_override, NEW.source_file));
+END;
+CREATE TRIGGER contestant_record_delete AFTER DELETE ON contestant
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('contestant', OLD.id, NULL);
+END;
+CREATE TRIGGER account_record_insert AFTER INSERT ON account
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('account', NEW.id,
+        judgedesk_row_hash('account', NEW.id, NEW.name, NEW.role, NEW.pin_hash, NEW.locked, NEW.created_at));
+END;
+CREATE TRIGGER account_record_update AFTER UPDATE ON account
+WHEN NEW.id IS NOT OLD.id OR NEW.name IS NOT OLD.name OR NEW.role IS NOT OLD.role OR NEW.pin_hash IS NOT OLD.pin_hash OR NEW.locked IS NOT OLD.locked OR NEW.created_at IS NOT OLD.created_at
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('account', NEW.id,
+        judgedesk_row_hash('account', NEW.id, NEW.name, NEW.role, NEW.pin_hash, NEW.locked, NEW.created_at));
+END;
+CREATE TRIGGER account_record_delete AFTER DELETE ON account
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('account', OLD.id, NULL);
+END;
+CREATE TRIGGER account_pool_record_insert AFTER INSERT ON account_pool
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('panel', NEW.account_id || '/' || NEW.pool_id,
+        judgedesk_row_hash('panel', NEW.account_id, NEW.pool_id));
+END;
+CREATE TRIGGER account_pool_record_update AFTER UPDATE ON account_pool
+WHEN NEW.account_id IS NOT OLD.account_id OR NEW.pool_id IS NOT OLD.pool_id
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('panel', NEW.account_id || '/' || NEW.pool_id,
+        judgedesk_row_hash('panel', NEW.account_id, NEW.pool_id));
+END;
+CREATE TRIGGER account_pool_record_delete AFTER DELETE ON account_pool
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('panel', OLD.account_id || '/' || OLD.pool_id, NULL);
+END;
+CREATE TRIGGER sheet_submission_record_insert AFTER INSERT ON sheet_submission
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('sheet', NEW.judge_id || '/' || NEW.contestant_id,
+        judgedesk_row_hash('sheet', NEW.judge_id, NEW.contestant_id, NEW.pool_id, NEW.submitted_at));
+END;
+CREATE TRIGGER sheet_submission_record_update AFTER UPDATE ON sheet_submission
+WHEN NEW.judge_id IS NOT OLD.judge_id OR NEW.contestant_id IS NOT OLD.contestant_id OR NEW.pool_id IS NOT OLD.pool_id OR NEW.submitted_at IS NOT OLD.submitted_at
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('sheet', NEW.judge_id || '/' || NEW.contestant_id,
+        judgedesk_row_hash('sheet', NEW.judge_id, NEW.contestant_id, NEW.pool_id, NEW.submitted_at));
+END;
+CREATE TRIGGER sheet_submission_record_delete AFTER DELETE ON sheet_submission
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('sheet', OLD.judge_id || '/' || OLD.contestant_id, NULL);
+END;
+CREATE TRIGGER flag_resolution_record_insert AFTER INSERT ON flag_resolution
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('flag', NEW.id,
+        judgedesk_row_hash('flag', NEW.id, NEW.pool_id, NEW.contestant_id, NEW.criterion, NEW.kind, NEW.judge_values, NEW.note, NEW.decided_by, NEW.decided_at));
+END;
+CREATE TRIGGER pool_event_record_insert AFTER INSERT ON pool_event
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('pool_event', NEW.id,
+        judgedesk_row_hash('pool_event', NEW.id, NEW.pool_id, NEW.state, NEW.at, NEW.actor, NEW.reason));
+END;
+CREATE TRIGGER appeal_record_insert AFTER INSERT ON appeal
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('appeal', NEW.id,
+        judgedesk_row_hash('appeal', NEW.id, NEW.pool_id, NEW.leader, NEW.unit, NEW.received_at, NEW.content, NEW.outcome, NEW.changes, NEW.decided_at, NEW.recorded_by));
+END;
+CREATE TRIGGER appeal_record_update AFTER UPDATE ON appeal
+WHEN NEW.id IS NOT OLD.id OR NEW.pool_id IS NOT OLD.pool_id OR NEW.leader IS NOT OLD.leader OR NEW.unit IS NOT OLD.unit OR NEW.received_at IS NOT OLD.received_at OR NEW.content IS NOT OLD.content OR NEW.outcome IS NOT OLD.outcome OR NEW.changes IS NOT OLD.changes OR NEW.decided_at IS NOT OLD.decided_at OR NEW.recorded_by IS NOT OLD.recorded_by
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('appeal', NEW.id,
+        judgedesk_row_hash('appeal', NEW.id, NEW.pool_id, NEW.leader, NEW.unit, NEW.received_at, NEW.content, NEW.outcome, NEW.changes, NEW.decided_at, NEW.recorded_by));
+END;
+CREATE TRIGGER appeal_record_delete AFTER DELETE ON appeal
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('appeal', OLD.id, NULL);
+END;
+CREATE TRIGGER certificate_record_insert AFTER INSERT ON certificate
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('certificate', NEW.id,
+        judgedesk_row_hash('certificate', NEW.id, NEW.number, NEW.pool_id, NEW.contestant_id, NEW.prize, NEW.sequence, NEW.holder_name, NEW.salutation, NEW.body, NEW.issuer, NEW.issued_on, NEW.signature, NEW.issued_at, NEW.voided_at, NEW.void_reason));
+END;
+CREATE TRIGGER certificate_record_update AFTER UPDATE ON certificate
+WHEN NEW.id IS NOT OLD.id OR NEW.number IS NOT OLD.number OR NEW.pool_id IS NOT OLD.pool_id OR NEW.contestant_id IS NOT OLD.contestant_id OR NEW.prize IS NOT OLD.prize OR NEW.sequence IS NOT OLD.sequence OR NEW.holder_name IS NOT OLD.holder_name OR NEW.salutation IS NOT OLD.salutation OR NEW.body IS NOT OLD.body OR NEW.issuer IS NOT OLD.issuer OR NEW.issued_on IS NOT OLD.issued_on OR NEW.signature IS NOT OLD.signature OR NEW.issued_at IS NOT OLD.issued_at OR NEW.voided_at IS NOT OLD.voided_at OR NEW.void_reason IS NOT OLD.void_reason
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('certificate', NEW.id,
+        judgedesk_row_hash('certificate', NEW.id, NEW.number, NEW.pool_id, NEW.contestant_id, NEW.prize, NEW.sequence, NEW.holder_name, NEW.salutation, NEW.body, NEW.issuer, NEW.issued_on, NEW.signature, NEW.issued_at, NEW.voided_at, NEW.void_reason));
+END;
+CREATE TRIGGER certificate_record_delete AFTER DELETE ON certificate
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('certificate', OLD.id, NULL);
+END;
+CREATE TRIGGER certificate_log_record_insert AFTER INSERT ON certificate_log
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('certificate_log', NEW.id,
+        judgedesk_row_hash('certificate_log', NEW.id, NEW.certificate_id, NEW.at, NEW.actor, NEW.kind, NEW.layout, NEW.reason));
+END;
+CREATE TRIGGER setting_record_insert AFTER INSERT ON setting
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('setting', NEW.key,
+        judgedesk_row_hash('setting', NEW.key, NEW.value));
+END;
+CREATE TRIGGER setting_record_update AFTER UPDATE ON setting
+WHEN NEW.key IS NOT OLD.key OR NEW.value IS NOT OLD.value
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('setting', NEW.key,
+        judgedesk_row_hash('setting', NEW.key, NEW.value));
+END;
+CREATE TRIGGER setting_record_delete AFTER DELETE ON setting
+BEGIN
+    INSERT INTO record_seal (kind, row_key, row_hash) VALUES ('setting', OLD.key, NULL);
+END;
+
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'competition', id, judgedesk_row_hash('competition', id, name, short_name, year, issuer, registration_start, registration_end, start_date, end_date, checkin_cities) FROM competition ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'event', code, judgedesk_row_hash('event', code, name, occupation, position) FROM event ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'unit', id, judgedesk_row_hash('unit', id, name) FROM unit ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'pool', id, judgedesk_row_hash('pool', id, event, grp, position, venue_id, state, settings, draw_seed) FROM pool ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'criterion', id, judgedesk_row_hash('criterion', id, pool_id, code, name, max, step, stage, dimension, kind, position) FROM criterion ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'contestant', id, judgedesk_row_hash('contestant', id, id_number, name, gender, phone, unit_id, pool_id, height_weight, remarks, coach, department, city, city_rank, basis, level, level_date, title, honours, student_card_checked, id_card_checked, status, checkin_no, workstation, quota_override, source_file) FROM contestant ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'account', id, judgedesk_row_hash('account', id, name, role, pin_hash, locked, created_at) FROM account ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'panel', account_id || '/' || pool_id, judgedesk_row_hash('panel', account_id, pool_id) FROM account_pool ORDER BY account_id, pool_id;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'sheet', judge_id || '/' || contestant_id, judgedesk_row_hash('sheet', judge_id, contestant_id, pool_id, submitted_at) FROM sheet_submission ORDER BY judge_id, contestant_id;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'flag', id, judgedesk_row_hash('flag', id, pool_id, contestant_id, criterion, kind, judge_values, note, decided_by, decided_at) FROM flag_resolution ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'pool_event', id, judgedesk_row_hash('pool_event', id, pool_id, state, at, actor, reason) FROM pool_event ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'appeal', id, judgedesk_row_hash('appeal', id, pool_id, leader, unit, received_at, content, outcome, changes, decided_at, recorded_by) FROM appeal ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'certificate', id, judgedesk_row_hash('certificate', id, number, pool_id, contestant_id, prize, sequence, holder_name, salutation, body, issuer, issued_on, signature, issued_at, voided_at, void_reason) FROM certificate ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'certificate_log', id, judgedesk_row_hash('certificate_log', id, certificate_id, at, actor, kind, layout, reason) FROM certificate_log ORDER BY rowid;
+INSERT INTO record_seal (kind, row_key, row_hash)
+SELECT 'setting', key, judgedesk_row_hash('setting', key, value) FROM setting ORDER BY rowid;
+"#,
+    // Trust roots pinned outside the database (issue 11): each database gets an id once, kept by
+    // its backups, under which laptops record its root key and newest head (`store::pins`).
+    r#"
+INSERT OR IGNORE INTO setting (key, value) VALUES ('database.id', lower(hex(randomblob(16))));
 "#,
 ];

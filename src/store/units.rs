@@ -102,6 +102,8 @@ mod tests {
     #[test]
     fn a_second_form_for_the_same_unit_and_event_replaces_the_first() -> Result<()> {
         let conn = super::super::open_in_memory()?;
+        // One transaction for the whole test, never committed: its sealed rows need no signature.
+        conn.execute_batch("BEGIN")?;
         conn.execute(
             "INSERT INTO event (code, name, occupation, position) VALUES ('DS', '电子商务运营', '电子商务师', 0)",
             [],

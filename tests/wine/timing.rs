@@ -99,9 +99,11 @@ fn run(dir: &Path) -> anyhow::Result<()> {
             criteria_per_pool: 20,
         },
     )?;
-    for pool in judgedesk::store::competition::pools(&conn)? {
-        judgedesk::store::competition::set_pool_state(&conn, pool.id, PoolState::Final)?;
+    let tx = judgedesk::store::begin(&conn)?;
+    for pool in judgedesk::store::competition::pools(&tx)? {
+        judgedesk::store::competition::set_pool_state(&tx, pool.id, PoolState::Final)?;
     }
+    tx.commit()?;
     let key = certificates::key_path(&db);
     let out = dir.join("certificates.pdf");
     let request = PrintRequest::default();

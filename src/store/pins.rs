@@ -1,0 +1,299 @@
+//! Trust roots pinned outside the database: for every database this laptop created or accepted,
+//! a small file in the key folder (`databases/<id>.pin`) holding the database's id (the
+//! `database.id` setting, made once by migration 8), its root key (the signer of its first link),
+//! the newest chain head this laptop saw, and the heads of the backups it wrote (a restore of one
+//! of those is a state this laptop saved itself, not a copy from elsewhere).
+//!
+//! The head is recorded after every commit that appended links (`store::Write::commit`), only
+//! while the file still extends the recorded head under the same root: a file that does not (an
+//! older copy laid over it, a truncated or re-signed chain) keeps the evidence until `verify`
+//! names it and a restore accepts another state with a reason. The pin is written by a rename,
+//! without flushing: a pin lost in a power cut is only an older head, which the file still
+//! extends, so it can never raise a false alarm, and saving a score pays no extra flush.
+
+use super::Result;
+use super::ledger;
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+
+/// The setting that names a database, copied with it into every backup.
+pub const ID_SETTING: &str = "database.id";
+
+/// What this laptop recorded of one database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pin {
+    pub id: String,
+    /// The public key (hex) that signed the database's first link.
+    pub root: String,
+    /// The newest head seen: link number and hash.
+    pub seq: i64,
+    pub hash: String,
+    /// When the head was recorded (local time).
+    pub at: String,
+    /// The heads of the newest backups this laptop wrote of the database, oldest first.
+    pub backups: Vec<(i64, String)>,
+}
+
+/// Backup heads kept per database.
+const BACKUPS_KEPT: usize = 200;
+
+/// How a database file departs from what this laptop pinned for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Departure {
+    /// The first link is signed by another key: the chain was re-signed end to end.
+    Root { pinned: String, found: String },
+    /// The chain ends before the recorded head: truncated, or an older copy.
+    Shorter { seq: i64, at: String, found: i64 },
+    /// The link at the recorded head is another one: rewritten, or another copy.
+    Differs { seq: i64, at: String },
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn pin_path(key_dir: &Path, id: &str) -> PathBuf {
+    key_dir.join("databases").join(format!("{id}.pin"))
+}
+
+/// The pin of database `id` in `key_dir`, if this laptop has one (an unreadable pin reads as none).
+pub fn read(key_dir: &Path, id: &str) -> Option<Pin> {
+    if !valid_id(id) {
+        return None;
+    }
+    let text = std::fs::read_to_string(pin_path(key_dir, id)).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != "judgedesk-pin-v1" {
+        return None;
+    }
+    let mut field = |name: &str| -> Option<String> {
+        lines
+            .next()?
+            .strip_prefix(name)?
+            .strip_prefix(' ')
+            .map(str::to_string)
+    };
+    let root = field("root")?;
+    let seq = field("seq")?.parse().ok()?;
+    let hash = field("hash")?;
+    let at = field("at")?;
+    let backups = lines
+        .filter_map(|line| {
+            let (seq, hash) = line.strip_prefix("backup ")?.split_once(' ')?;
+            Some((seq.parse().ok()?, hash.to_string()))
+        })
+        .collect();
+    Some(Pin {
+        id: id.to_string(),
+        root,
+        seq,
+        hash,
+        at,
+        backups,
+    })
+}
+
+/// Writes a pin: a new temporary file renamed over the old one.
+pub fn write(key_dir: &Path, pin: &Pin) -> std::io::Result<()> {
+    if !valid_id(&pin.id) {
+        return Err(std::io::Error::other("invalid database id"));
+    }
+    let path = pin_path(key_dir, &pin.id);
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let temp = path.with_extension(format!(
+        "pin.{}-{}.partial",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let mut text = format!(
+        "judgedesk-pin-v1\nroot {}\nseq {}\nhash {}\nat {}\n",
+        pin.root, pin.seq, pin.hash, pin.at
+    );
+    let skip = pin.backups.len().saturating_sub(BACKUPS_KEPT);
+    for (seq, hash) in pin.backups.iter().skip(skip) {
+        text.push_str(&format!("backup {seq} {hash}\n"));
+    }
+    std::fs::write(&temp, text)?;
+    std::fs::rename(&temp, &path).inspect_err(|_| {
+        let _ignored = std::fs::remove_file(&temp);
+    })
+}
+
+/// The database's id; `None` for a file from before ids (schema version 8).
+pub fn database_id(conn: &Connection) -> Result<Option<String>> {
+    super::competition::setting(conn, ID_SETTING)
+}
+
+/// The file's root key (first link's signer) and head; `None` for an empty chain.
+fn root_and_head(conn: &Connection) -> Result<Option<(String, i64, String)>> {
+    if !ledger::has_ledger(conn)? {
+        return Ok(None);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT (SELECT signer FROM ledger ORDER BY seq LIMIT 1), seq, hash
+             FROM ledger ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
+}
+
+/// How the file departs from `pin`; `None` when it extends it.
+pub fn departure(conn: &Connection, pin: &Pin) -> Result<Option<Departure>> {
+    let Some((root, seq, _)) = root_and_head(conn)? else {
+        return Ok(Some(Departure::Shorter {
+            seq: pin.seq,
+            at: pin.at.clone(),
+            found: 0,
+        }));
+    };
+    if root != pin.root {
+        return Ok(Some(Departure::Root {
+            pinned: pin.root.clone(),
+            found: root,
+        }));
+    }
+    if seq < pin.seq {
+        return Ok(Some(Departure::Shorter {
+            seq: pin.seq,
+            at: pin.at.clone(),
+            found: seq,
+        }));
+    }
+    if ledger::hash_at(conn, pin.seq)?.as_deref() != Some(pin.hash.as_str()) {
+        return Ok(Some(Departure::Differs {
+            seq: pin.seq,
+            at: pin.at.clone(),
+        }));
+    }
+    Ok(None)
+}
+
+/// The pin this laptop holds for the open database and how the file departs from it:
+/// `None` when the database has no id or this laptop never pinned it.
+pub fn check(conn: &Connection, key_dir: &Path) -> Result<Option<(Pin, Option<Departure>)>> {
+    let Some(id) = database_id(conn)? else {
+        return Ok(None);
+    };
+    let Some(pin) = read(key_dir, &id) else {
+        return Ok(None);
+    };
+    let departure = departure(conn, &pin)?;
+    Ok(Some((pin, departure)))
+}
+
+/// Records the file's head after a commit: pins a database seen for the first time, advances
+/// the head of one that extends its pin, and leaves a departed pin alone (it is the evidence).
+pub fn advance(conn: &Connection, key_dir: &Path) -> Result<()> {
+    let Some(id) = database_id(conn)? else {
+        return Ok(());
+    };
+    let Some((root, seq, hash)) = root_and_head(conn)? else {
+        return Ok(());
+    };
+    let backups = match read(key_dir, &id) {
+        Some(pin) if pin.seq == seq || departure(conn, &pin)?.is_some() => return Ok(()),
+        Some(pin) => pin.backups,
+        None => Vec::new(),
+    };
+    write_pin(key_dir, id, root, seq, hash, backups)
+}
+
+/// Notes that this laptop wrote a backup of the open database whose chain ends at `head`.
+pub fn note_backup(conn: &Connection, key_dir: &Path, head: (i64, String)) -> Result<()> {
+    let Some(id) = database_id(conn)? else {
+        return Ok(());
+    };
+    let Some((root, seq, hash)) = root_and_head(conn)? else {
+        return Ok(());
+    };
+    let mut pin = read(key_dir, &id).unwrap_or(Pin {
+        id,
+        root,
+        seq,
+        hash,
+        at: super::now_text(),
+        backups: Vec::new(),
+    });
+    if !pin.backups.contains(&head) {
+        pin.backups.push(head);
+    }
+    write(key_dir, &pin).map_err(|e| pin_error(key_dir, &e))
+}
+
+/// Whether the open file's chain ends where a backup this laptop wrote of it ended.
+pub fn is_own_backup(conn: &Connection, key_dir: &Path) -> Result<bool> {
+    let Some(id) = database_id(conn)? else {
+        return Ok(false);
+    };
+    let (Some(pin), Some((_, seq, hash))) = (read(key_dir, &id), root_and_head(conn)?) else {
+        return Ok(false);
+    };
+    Ok(pin.backups.contains(&(seq, hash)))
+}
+
+/// Pins the file as it is now, whatever was pinned before: a restore the coordinator accepted.
+pub fn accept(conn: &Connection, key_dir: &Path) -> Result<()> {
+    let Some(id) = database_id(conn)? else {
+        return Ok(());
+    };
+    let Some((root, seq, hash)) = root_and_head(conn)? else {
+        return Ok(());
+    };
+    let backups = read(key_dir, &id).map(|p| p.backups).unwrap_or_default();
+    write_pin(key_dir, id, root, seq, hash, backups)
+}
+
+fn pin_error(key_dir: &Path, e: &std::io::Error) -> super::StoreError {
+    super::StoreError::Invalid(format!(
+        "无法在 {} 记录数据库的链头: {e}",
+        key_dir.display()
+    ))
+}
+
+fn write_pin(
+    key_dir: &Path,
+    id: String,
+    root: String,
+    seq: i64,
+    hash: String,
+    backups: Vec<(i64, String)>,
+) -> Result<()> {
+    let pin = Pin {
+        id,
+        root,
+        seq,
+        hash,
+        at: super::now_text(),
+        backups,
+    };
+    write(key_dir, &pin).map_err(|e| pin_error(key_dir, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pin_reads_back_and_a_damaged_one_reads_as_none() {
+        let dir = std::env::temp_dir().join(format!("judgedesk-pins-{}", std::process::id()));
+        let pin = Pin {
+            id: "ab12".into(),
+            root: "cd".repeat(32),
+            seq: 42,
+            hash: "ef".repeat(32),
+            at: "2023-11-15 14:03:27.123".into(),
+            backups: vec![(40, "01".repeat(32)), (41, "02".repeat(32))],
+        };
+        write(&dir, &pin).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read(&dir, "ab12"), Some(pin));
+        assert_eq!(read(&dir, "../ab12"), None);
+        std::fs::write(pin_path(&dir, "ab12"), "judgedesk-pin-v1\nroot x\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read(&dir, "ab12"), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
