@@ -557,3 +557,91 @@ fn unreadable_file_is_refused_by_name() -> TestResult {
     );
     Ok(())
 }
+
+/// Re-importing after the pool is locked may not change what was scored: refused like editing
+/// the contestant, naming the row and field, and nothing changes.
+#[test]
+fn a_registration_reimport_after_lock_is_refused_and_changes_nothing() -> TestResult {
+    let f = Fixture::new()?;
+    let person = id("19900101", 123);
+    let first = f.write(
+        "名册.csv",
+        roster(&[staff_row("南京某公司", "张三", "男", &person)]).as_bytes(),
+    )?;
+    f.import(&[first], &ImportOptions::default())?;
+    let key = judgedesk::core::model::PoolKey::parse("DS-ZG").ok_or("key")?;
+    let pool = judgedesk::store::competition::pool(&f.conn, &key)?.ok_or("pool")?;
+    let tx = judgedesk::store::begin(&f.conn)?;
+    judgedesk::store::competition::set_pool_state(
+        &tx,
+        pool.id,
+        judgedesk::core::model::PoolState::Locked,
+    )?;
+    tx.commit()?;
+    let before = f.snapshot()?;
+
+    let renamed = f.write(
+        "名册-更正.csv",
+        roster(&[staff_row("南京某公司", "张叁", "男", &person)]).as_bytes(),
+    )?;
+    let problems = refusal(f.import(&[renamed.clone()], &ImportOptions::default()));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("名册-更正.csv") && p.contains("姓名") && p.contains("已锁定")),
+        "{problems:?}"
+    );
+    assert_eq!(f.snapshot()?, before, "a refusal changes nothing");
+    // The same registration again is no change and still imports.
+    let same = f.write(
+        "名册-原样.csv",
+        roster(&[staff_row("南京某公司", "张三", "男", &person)]).as_bytes(),
+    )?;
+    let report = f.import(&[same], &ImportOptions::default())?;
+    assert_eq!((report.added, report.updated, report.unchanged), (0, 0, 1));
+    Ok(())
+}
+
+/// A re-import that changes a contestant writes one audit row per changed field, with the
+/// values before and after (never a phone or ID number).
+#[test]
+fn every_field_a_reimport_changes_is_an_audit_row() -> TestResult {
+    let f = Fixture::new()?;
+    let person = id("19900101", 123);
+    let first = f.write(
+        "名册.csv",
+        roster(&[staff_row("南京某公司", "张三", "男", &person)]).as_bytes(),
+    )?;
+    f.import(&[first], &ImportOptions::default())?;
+    let changed = roster(&[staff_row("南京某公司", "张叁", "男", &person)])
+        .replace("13812345678", "13900001111");
+    let second = f.write("名册-更正.csv", changed.as_bytes())?;
+    let report = f.import(&[second], &ImportOptions::default())?;
+    assert_eq!(report.updated, 1);
+    let mut stmt = f.conn.prepare(
+        "SELECT subject, coalesce(old_value, ''), coalesce(new_value, '') FROM audit
+         WHERE action = '导入更改' ORDER BY id",
+    )?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        rows,
+        vec![
+            ("姓名".to_string(), "张三".to_string(), "张叁".to_string()),
+            (
+                "联系电话".to_string(),
+                "（原号码）".to_string(),
+                "（已更改）".to_string()
+            ),
+        ]
+    );
+    let leaked: i64 = f.conn.query_row(
+        "SELECT count(*) FROM audit WHERE coalesce(old_value, '') || coalesce(new_value, '') LIKE '%1390000%'
+            OR coalesce(old_value, '') || coalesce(new_value, '') LIKE '%320102%'",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(leaked, 0);
+    Ok(())
+}

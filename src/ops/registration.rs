@@ -202,11 +202,9 @@ fn check(conn: &Connection, paths: &[PathBuf], options: &ImportOptions) -> Resul
     }
     let pool_by_id: HashMap<i64, &PoolInfo> = pools.iter().map(|p| (p.id, p)).collect();
     for entry in &entries {
-        problems.extend(pool_change_problem(
-            entry,
-            stored_by_id.get(entry.record.id_number.as_str()).copied(),
-            &pool_by_id,
-        ));
+        let old = stored_by_id.get(entry.record.id_number.as_str()).copied();
+        problems.extend(pool_change_problem(entry, old, &pool_by_id));
+        problems.extend(locked_change_problem(entry, old, &pool_by_id));
     }
     let forms: Vec<(Place, UnitForm)> = files
         .iter()
@@ -320,11 +318,30 @@ pub fn import_registration(
         .map(|c| (c.record.id_number.as_str(), c))
         .collect();
     let tx = crate::store::begin(conn)?;
+    let ref_by_id: HashMap<i64, &PoolRef> = checked.refs.iter().map(|r| (r.pool_id, r)).collect();
     for entry in to_write.iter().filter_map(|&i| checked.entries.get(i)) {
         let (contestant_id, _) = people::upsert_contestant(&tx, &entry.record)?;
-        let stored_override = stored_by_id
-            .get(entry.record.id_number.as_str())
-            .and_then(|c| c.record.quota_override.as_deref());
+        let stored = stored_by_id.get(entry.record.id_number.as_str());
+        // Every field a re-import changes is an audit row of its own.
+        if let Some(old) = stored {
+            let pool = entry.pool.key.to_string();
+            for change in field_changes(&old.record, &entry.record, &ref_by_id) {
+                audit::log(
+                    &tx,
+                    &AuditEntry {
+                        actor: &actor.name,
+                        action: "导入更改",
+                        pool: Some(&pool),
+                        contestant_id: Some(contestant_id),
+                        subject: Some(change.label),
+                        old_value: Some(&change.before),
+                        new_value: Some(&change.after),
+                        ..Default::default()
+                    },
+                )?;
+            }
+        }
+        let stored_override = stored.and_then(|c| c.record.quota_override.as_deref());
         if let Some(reason) = entry
             .record
             .quota_override
@@ -452,12 +469,48 @@ fn pool_change_problem(
     }
 }
 
-/// `张三（甲单位）：性别 男→女；联系电话已更改`: values that identify or reach a person are not shown.
-fn describe_changes(
+/// A registration of a pool that is locked (or further) stays as it was scored: a re-import that
+/// would change it is refused, as editing the contestant is (`admin::edit_contestant`).
+fn locked_change_problem(
+    entry: &RosterEntry,
+    old: Option<&Contestant>,
+    pools: &HashMap<i64, &PoolInfo>,
+) -> Option<Problem> {
+    let old = old?;
+    let pool = pools.get(&old.record.pool_id)?;
+    if pool.state < PoolState::Locked || same_registration(&old.record, &entry.record) {
+        return None;
+    }
+    let no_refs = HashMap::new();
+    let field = field_changes(&old.record, &entry.record, &no_refs)
+        .first()
+        .map_or("姓名", |c| c.label);
+    Some(entry.place.error(
+        field,
+        format!(
+            "{}的{}已{}，报名信息不能再通过导入更改（与编辑选手相同）；请保留原来的填写",
+            entry.record.name,
+            pool.title(),
+            pool.state.label()
+        ),
+    ))
+}
+
+/// One field a re-import changes: its label and the values before and after (a value that
+/// identifies or reaches a person, the phone number, is not shown: both read `（已更改）`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldChange {
+    pub label: &'static str,
+    pub before: String,
+    pub after: String,
+}
+
+/// Every field in which `new` differs from `old`, in the form's order.
+fn field_changes(
     old: &ContestantRecord,
     new: &ContestantRecord,
     pools: &HashMap<i64, &PoolRef>,
-) -> String {
+) -> Vec<FieldChange> {
     fn show<T: ToString>(value: &Option<T>) -> String {
         value
             .as_ref()
@@ -469,57 +522,90 @@ fn describe_changes(
             |p| format!("{}（{}）", p.event_name, p.key.group.label()),
         )
     };
-    let mut parts = Vec::new();
-    let mut compare = |label: &str, before: String, after: String| {
-        if before != after {
-            parts.push(format!("{label} {before}→{after}"));
-        }
-    };
-    compare("姓名", old.name.clone(), new.name.clone());
-    compare(
-        "性别",
-        old.gender.label().to_string(),
-        new.gender.label().to_string(),
-    );
-    compare("单位", old.unit.clone(), new.unit.clone());
-    compare("赛项组别", pool_title(old.pool_id), pool_title(new.pool_id));
-    compare(
-        "身高体重",
-        show(&old.height_weight),
-        show(&new.height_weight),
-    );
-    compare("备注", show(&old.remarks), show(&new.remarks));
-    compare("指导老师", show(&old.coach), show(&new.coach));
-    compare("院系", show(&old.department), show(&new.department));
-    compare("设区市", show(&old.city), show(&new.city));
-    compare("市选拔名次", show(&old.city_rank), show(&new.city_rank));
-    compare("参赛资格", show(&old.basis), show(&new.basis));
-    compare("现有等级", show(&old.level), show(&new.level));
-    compare("等级取得日期", show(&old.level_date), show(&new.level_date));
-    compare("职称", show(&old.title), show(&new.title));
-    compare("已获荣誉", show(&old.honours), show(&new.honours));
     let yes_no = |v: Option<bool>| {
         v.map_or("（空）", |b| if b { "是" } else { "否" })
             .to_string()
     };
-    compare(
-        "学生证已核验",
-        yes_no(old.student_card_checked),
-        yes_no(new.student_card_checked),
-    );
-    compare(
-        "身份证已核验",
-        yes_no(old.id_card_checked),
-        yes_no(new.id_card_checked),
-    );
-    compare(
-        "超出名额特批",
-        show(&old.quota_override),
-        show(&new.quota_override),
-    );
-    if old.phone != new.phone {
-        parts.push("联系电话已更改".to_string());
-    }
+    let pairs: [(&'static str, String, String); 19] = [
+        ("姓名", old.name.clone(), new.name.clone()),
+        (
+            "性别",
+            old.gender.label().to_string(),
+            new.gender.label().to_string(),
+        ),
+        ("单位", old.unit.clone(), new.unit.clone()),
+        ("赛项组别", pool_title(old.pool_id), pool_title(new.pool_id)),
+        (
+            "身高体重",
+            show(&old.height_weight),
+            show(&new.height_weight),
+        ),
+        ("备注", show(&old.remarks), show(&new.remarks)),
+        ("指导老师", show(&old.coach), show(&new.coach)),
+        ("院系", show(&old.department), show(&new.department)),
+        ("设区市", show(&old.city), show(&new.city)),
+        ("市选拔名次", show(&old.city_rank), show(&new.city_rank)),
+        ("参赛资格", show(&old.basis), show(&new.basis)),
+        ("现有等级", show(&old.level), show(&new.level)),
+        ("等级取得日期", show(&old.level_date), show(&new.level_date)),
+        ("职称", show(&old.title), show(&new.title)),
+        ("已获荣誉", show(&old.honours), show(&new.honours)),
+        (
+            "学生证已核验",
+            yes_no(old.student_card_checked),
+            yes_no(new.student_card_checked),
+        ),
+        (
+            "身份证已核验",
+            yes_no(old.id_card_checked),
+            yes_no(new.id_card_checked),
+        ),
+        (
+            "超出名额特批",
+            show(&old.quota_override),
+            show(&new.quota_override),
+        ),
+        (
+            "联系电话",
+            if old.phone == new.phone {
+                String::new()
+            } else {
+                "（原号码）".to_string()
+            },
+            if old.phone == new.phone {
+                String::new()
+            } else {
+                "（已更改）".to_string()
+            },
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(label, before, after)| FieldChange {
+            label,
+            before,
+            after,
+        })
+        .collect()
+}
+
+/// `张三（甲单位）：性别 男→女；联系电话已更改`: values that identify or reach a person are not shown.
+fn describe_changes(
+    old: &ContestantRecord,
+    new: &ContestantRecord,
+    pools: &HashMap<i64, &PoolRef>,
+) -> String {
+    let mut parts: Vec<String> = field_changes(old, new, pools)
+        .into_iter()
+        .map(|c| {
+            if c.label == "联系电话" {
+                "联系电话已更改".to_string()
+            } else {
+                format!("{} {}→{}", c.label, c.before, c.after)
+            }
+        })
+        .collect();
     if parts.is_empty() {
         parts.push("无实质变化".to_string());
     }
