@@ -1,8 +1,11 @@
-//! Window benchmarks (issue 3): one frame of the judge's score grid at 250 contestants × 20
-//! criteria, one frame of the results table at 2000 rows (both laid out and tessellated on a
-//! bare `egui::Context` at 1366×768), and saving one score through `ops::scoring::enter_score`
-//! on a file database (the 99th percentile is printed). Targets: a frame ≤ 4 ms, a save ≤ 10 ms
-//! at p99.
+//! Window benchmarks (issues 3 and 14): one frame of the judge's score grid at 250 contestants ×
+//! 20 criteria, one frame of the results table at 2000 rows and one whole window frame of the
+//! coordinator's people table at 2000 rows (each laid out and tessellated on a bare
+//! `egui::Context` at 1366×768), and saving one score through `ops::scoring::enter_score` on a
+//! file database (the 99th percentile is printed). Targets: a frame ≤ 4 ms, a save ≤ 10 ms at
+//! p99. The frames write nothing: a save, a lock or a publication runs on the window's worker
+//! thread (`tests/ui_frames.rs` checks that a frame with a pending lock returns with no write
+//! and no backup).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use judgedesk::core::model::{PoolKey, Role};
@@ -10,6 +13,7 @@ use judgedesk::core::score::Hundredths;
 use judgedesk::ops::Actor;
 use judgedesk::ops::demo::{BENCH_SCALE, create_scale_database};
 use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
+use judgedesk::ui::action::Action;
 use judgedesk::ui::app::{JudgeDeskApp, Screen};
 use judgedesk::ui::results_view;
 use std::hint::black_box;
@@ -93,6 +97,23 @@ fn ui_benches(c: &mut Criterion) {
     }
     c.bench_function("frame_results_table_2000_rows", |b| {
         b.iter(|| black_box(frame(&ctx, draw)))
+    });
+
+    // The coordinator's people table: every contestant, 2000 rows, in the whole window.
+    let conn = judgedesk::store::open(&path).unwrap_or_else(|e| panic!("open: {e}"));
+    let pin = judgedesk::ops::accounts::hash_pin("123456").unwrap_or_else(|e| panic!("pin: {e}"));
+    judgedesk::store::people::add_account(&conn, "赛务管理员", Role::Coordinator, &pin, &[])
+        .unwrap_or_else(|e| panic!("coordinator: {e}"));
+    let mut app = JudgeDeskApp::signed_in(conn, path.display().to_string(), "赛务管理员");
+    app.push(Action::Open(Screen::People));
+    let ctx = context();
+    for _ in 0..5 {
+        frame(&ctx, |ui| app.ui(ui));
+    }
+    assert_eq!(app.screen(), Screen::People);
+    assert_eq!(judgedesk::ops::view::people(app.desk()).len(), 2000);
+    c.bench_function("frame_people_table_2000_rows", |b| {
+        b.iter(|| black_box(frame(&ctx, |ui| app.ui(ui))))
     });
 
     // Saving one score on the file database, as the grid does.

@@ -165,7 +165,10 @@ fn printing_a_draft_writes_one_page_per_winner_and_progress_reaches_the_total() 
     // The result is shown with a button to open it.
     assert!(h.query_by_label("打开").is_some());
     let status = h.state().status().cloned().unwrap_or_default();
-    assert!(!status.1 && status.0.contains("样张.pdf"), "{status:?}");
+    assert!(
+        !status.is_error && status.message.contains("样张.pdf"),
+        "{status:?}"
+    );
 }
 
 #[test]
@@ -199,7 +202,10 @@ fn a_real_print_is_refused_until_the_pool_is_final_then_registers_numbers() {
         "{error}"
     );
     let status = h.state().status().cloned().unwrap_or_default();
-    assert!(status.1 && status.0.contains("尚未定稿"), "{status:?}");
+    assert!(
+        status.is_error && status.message.contains("尚未定稿"),
+        "{status:?}"
+    );
     assert!(!out.exists());
     assert_eq!(count(&conn, "SELECT COUNT(*) FROM certificate"), 0);
 

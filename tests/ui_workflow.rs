@@ -562,7 +562,11 @@ fn the_coordinator_edits_a_pools_scheme_before_scoring_and_a_bad_one_is_refused(
     h.run();
     h.get_by_label("保存评分方案").click();
     settle(&mut h);
-    let said = h.state().status().map(|s| s.0.clone()).unwrap_or_default();
+    let said = h
+        .state()
+        .status()
+        .map(|s| s.message.clone())
+        .unwrap_or_default();
     assert!(said.contains("100"), "{said} / {:?}", support::texts(&h));
     let unchanged = judgedesk::store::competition::criteria(&conn, pool.id).unwrap_or_default();
     assert_eq!(unchanged.len(), before.len(), "nothing saved");

@@ -30,6 +30,10 @@ use crate::core::model::Role;
 use crate::core::problem::Problem;
 use crate::store::StoreError;
 
+/// The open database every action runs on. The window holds one and lends it to its worker
+/// thread; it names the handle through `ops`, never the driver underneath.
+pub type Connection = rusqlite::Connection;
+
 /// Who is acting: the signed-in account, or the coordinator at the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {

@@ -26,8 +26,7 @@ use super::{
 use crate::core::model::Role;
 use crate::ops::results::{PoolResults, Results};
 use crate::ops::workflow::{self, AccountView, Desk};
-use crate::ops::{self, Actor};
-use rusqlite::Connection;
+use crate::ops::{self, Actor, Connection};
 use std::path::PathBuf;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -40,6 +39,30 @@ const STORAGE_SCREEN: &str = "judgedesk.last_screen";
 
 /// A change an action asks for, run on the worker thread: its message for the status line.
 type Change = Box<dyn FnOnce(&Connection, &Actor) -> ops::Result<String> + Send>;
+
+/// The status line at the foot of the window: what the last action or job said.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatusLine {
+    pub message: String,
+    /// A refusal or a fault, drawn in the error colour.
+    pub is_error: bool,
+}
+
+impl StatusLine {
+    pub fn info(message: impl Into<String>) -> StatusLine {
+        StatusLine {
+            message: message.into(),
+            is_error: false,
+        }
+    }
+
+    pub fn error(message: impl Into<String>) -> StatusLine {
+        StatusLine {
+            message: message.into(),
+            is_error: true,
+        }
+    }
+}
 
 impl JobOutput {
     /// `reply`, with the snapshot reloaded on the worker.
@@ -116,7 +139,7 @@ pub struct JudgeDeskApp {
     last_screen: Option<Screen>,
     selected: usize,
     screens: Screens,
-    status: Option<(String, bool)>,
+    status: Option<StatusLine>,
     actions: Vec<Action>,
     tasks: Vec<Task>,
     progress: Progress,
@@ -164,7 +187,7 @@ impl JudgeDeskApp {
         };
         match workflow::load_desk(&conn) {
             Ok(desk) => app.desk = desk,
-            Err(e) => app.status = Some((e.into_text(), true)),
+            Err(e) => app.status = Some(StatusLine::error(e.into_text())),
         }
         app.needs_first_account = ops::admin::needs_first_account(&conn).unwrap_or(false);
         app.new_laptop_key = ops::admin::laptop_key_is_new(&conn).unwrap_or(false);
@@ -206,7 +229,7 @@ impl JudgeDeskApp {
         self.screen
     }
 
-    pub fn status(&self) -> Option<&(String, bool)> {
+    pub fn status(&self) -> Option<&StatusLine> {
         self.status.as_ref()
     }
 
@@ -301,7 +324,7 @@ impl JudgeDeskApp {
     fn sign_out(&mut self, message: Option<String>) {
         self.session = None;
         self.screens = Screens::default();
-        self.status = message.map(|m| (m, false));
+        self.status = message.map(StatusLine::info);
     }
 
     /// Rebuilds what the open screen draws from the snapshot (after data or selection change).

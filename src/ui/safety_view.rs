@@ -243,6 +243,13 @@ impl SafetyScreen {
     }
 
     fn backups_ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        self.write_backup_ui(ui, cx);
+        self.backup_list_ui(ui, cx);
+        self.restore_from_file_ui(ui, cx);
+    }
+
+    /// Back up now into the backups folder, or write a backup to a file the person chooses.
+    fn write_backup_ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
         ui.weak(text::BACKUPS_HINT);
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -294,6 +301,10 @@ impl SafetyScreen {
                 });
             }
         });
+    }
+
+    /// The backups in the backups folder, newest first, each with verify and restore.
+    fn backup_list_ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
         ui.add_space(8.0);
         ui.strong(text::BACKUP_LIST);
         if self.overview.backups.is_empty() {
@@ -357,6 +368,11 @@ impl SafetyScreen {
                     });
                 }
             });
+    }
+
+    /// Restore from a backup file the person names or chooses (asked first in a dialog).
+    fn restore_from_file_ui(&mut self, ui: &mut egui::Ui, cx: &mut Cx) {
+        let busy = cx.busy;
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             ui.label(text::RESTORE_FROM_FILE);

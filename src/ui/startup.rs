@@ -3,9 +3,9 @@
 //! that says why and, for a damaged file, offers the newest verified backup.
 
 use super::text;
-use crate::ops::Actor;
 use crate::ops::safety::WriterLock;
 use crate::ops::verify::{Startup, startup_check};
+use crate::ops::{Actor, Connection};
 use std::path::{Path, PathBuf};
 
 /// Why the main window cannot open the file.
@@ -31,7 +31,7 @@ pub fn prepare(db: &Path) -> Result<WriterLock, Refusal> {
 
 /// The database the main window works on, created from the built-in competition on first start
 /// (its folder too: on a laptop where the app never ran, nothing exists yet).
-pub fn open_database(db: &Path) -> anyhow::Result<rusqlite::Connection> {
+pub fn open_database(db: &Path) -> anyhow::Result<Connection> {
     crate::ops::setup::open_or_create(db).map_err(|e| anyhow::anyhow!("{}: {e}", text::OPEN_FAILED))
 }
 

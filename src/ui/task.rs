@@ -7,8 +7,7 @@
 //! message for the status line and a reply of the screen's own type, delivered to the
 //! screen's [`Inbox`] (the window's own requests have their typed `Reply` in `app::apply`).
 
-use crate::ops::Actor;
-use rusqlite::Connection;
+use crate::ops::{Actor, Connection};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -303,7 +303,7 @@ pub fn all_text(h: &Window) -> String {
 pub fn status(h: &Window) -> String {
     h.state()
         .status()
-        .map(|(m, _)| m.clone())
+        .map(|s| s.message.clone())
         .unwrap_or_default()
 }
 

@@ -7,7 +7,7 @@
 //! test that walks every action (each change runs once, each of the window's own none) are read
 //! together when an action is added.
 
-use super::{Change, JudgeDeskApp, Screen};
+use super::{Change, JudgeDeskApp, Screen, StatusLine};
 use crate::core::score::Hundredths;
 use crate::ops::accounts::SignIn;
 use crate::ops::status::StatusOptions;
@@ -348,7 +348,7 @@ impl JudgeDeskApp {
     /// are those of the backup now.
     fn restore_backup(&mut self, file: PathBuf) {
         let (Some(db), Some(actor)) = (self.db_path.clone(), self.actor()) else {
-            self.status = Some((text::RESTORE_NEEDS_FILE.to_string(), true));
+            self.status = Some(StatusLine::error(text::RESTORE_NEEDS_FILE));
             return;
         };
         self.spawn_owning(move |conn| {
@@ -425,8 +425,8 @@ impl JudgeDeskApp {
 
     fn say(&mut self, said: Result<String, String>) {
         self.status = Some(match said {
-            Ok(m) => (m, false),
-            Err(m) => (m, true),
+            Ok(m) => StatusLine::info(m),
+            Err(m) => StatusLine::error(m),
         });
     }
 
@@ -453,11 +453,12 @@ impl JudgeDeskApp {
                 let name = self.screens.grid.criterion_name(criterion);
                 let line = text::saved_value(workstation, &name, &receipt.value.to_short());
                 self.status = Some(match saved.backup_failed {
-                    None => (line, false),
-                    Some(e) => (
-                        format!("{line}；{}{}", text::BACKUP_FAILED, e.into_text()),
-                        true,
-                    ),
+                    None => StatusLine::info(line),
+                    Some(e) => StatusLine::error(format!(
+                        "{line}；{}{}",
+                        text::BACKUP_FAILED,
+                        e.into_text()
+                    )),
                 });
             }
             Err(e) => {
@@ -465,7 +466,7 @@ impl JudgeDeskApp {
                 self.screens
                     .grid
                     .failed(contestant, criterion, message.clone());
-                self.status = Some((message, true));
+                self.status = Some(StatusLine::error(message));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The window's frame around the open screen: the bar of screens on top, the status line at
 //! the bottom, the pools on the left, and the venue's text sizes.
 
-use super::{Action, JudgeDeskApp, Screen};
+use super::{Action, JudgeDeskApp, Screen, StatusLine};
 use crate::ui::text;
 
 impl JudgeDeskApp {
@@ -47,7 +47,7 @@ impl JudgeDeskApp {
     pub(super) fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
-                if let Some((message, is_error)) = &self.status {
+                if let Some(StatusLine { message, is_error }) = &self.status {
                     let color = if *is_error {
                         ui.visuals().error_fg_color
                     } else {

@@ -3,8 +3,8 @@
 //! the one file of the window that names the connection) and takes it back here, with a typed
 //! [`Reply`], when the job has finished; actions that need the database wait until then.
 
-use super::JudgeDeskApp;
 use super::apply::{JobOutput, Reply};
+use super::{JudgeDeskApp, StatusLine};
 use crate::ui::task::{Progress, TaskEnv};
 use crate::ui::text;
 
@@ -34,7 +34,7 @@ impl JudgeDeskApp {
                 self.finish_job(output);
             }
             Err(_) => {
-                self.status = Some((text::WORKER_DIED.into(), true));
+                self.status = Some(StatusLine::error(text::WORKER_DIED));
             }
         }
         for action in std::mem::take(&mut self.deferred) {
@@ -69,7 +69,7 @@ impl JudgeDeskApp {
                         session.account = account.clone();
                     }
                 }
-                Err(e) => self.status = Some((e, true)),
+                Err(e) => self.status = Some(StatusLine::error(e)),
             }
             self.rebuild_views();
         }
