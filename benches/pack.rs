@@ -16,7 +16,9 @@ fn pack(c: &mut Criterion) {
     create_scale_database(&path, BENCH_SCALE).unwrap_or_else(|e| panic!("fixture: {e}"));
     let conn = judgedesk::store::open(&path).unwrap_or_else(|e| panic!("open: {e}"));
     let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("pool"));
-    let laptop = "ab".repeat(32);
+    // A valid Ed25519 public key (not every 32 bytes are one).
+    let laptop =
+        judgedesk::core::chain::public_hex(&ed25519_dalek::SigningKey::from_bytes(&[3; 32]));
     judgedesk::ops::device::trust_for_pools(
         &conn,
         &Actor::command_line(),
