@@ -145,11 +145,17 @@ impl Write<'_> {
     }
 }
 
-/// Begins a write transaction on `conn` (deferred, like `unchecked_transaction`).
+/// Begins a write transaction on `conn`. It is IMMEDIATE: the write lock is taken at the start,
+/// waiting out another writer (the busy timeout) there. A deferred transaction that read first
+/// and then wrote would fail at once with "database is locked" while another connection (the
+/// command line, a second window's import) held the lock: a judge's save must wait instead.
 pub fn begin(conn: &Connection) -> rusqlite::Result<Write<'_>> {
     Ok(Write {
         conn,
-        tx: Some(conn.unchecked_transaction()?),
+        tx: Some(rusqlite::Transaction::new_unchecked(
+            conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?),
     })
 }
 
