@@ -780,3 +780,57 @@ fn a_missing_backup_or_database_file_is_a_file_fault_not_a_refusal() {
         other => panic!("expected a file fault, got {other:?}"),
     }
 }
+
+/// A judge's save while another connection (the command line, an import) holds the write lock
+/// waits for it and then saves, instead of failing at once with "database is locked": the save
+/// reads before it writes, and a deferred transaction could not wait at that point.
+#[test]
+fn a_save_waits_for_another_writer_instead_of_failing() {
+    use judgedesk::core::model::PoolKey;
+    use judgedesk::core::score::Hundredths;
+    use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
+    let dir = Dir::new("save-waits");
+    let db = support::demo_db(&dir);
+    let conn = support::open(&db);
+    let account = judgedesk::store::people::account_by_name(&conn, "DS-ZG裁判1")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("judge"));
+    let actor = judgedesk::ops::Actor {
+        name: account.name.clone(),
+        role: account.role,
+        account_id: Some(account.id),
+    };
+    // Another connection takes the write lock and keeps it for a moment.
+    let holder = support::open(&db);
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (started, release) = std::sync::mpsc::channel::<()>();
+    let other = std::thread::spawn(move || {
+        let _ = release_after(&started, holder);
+    });
+    fn release_after(
+        started: &std::sync::mpsc::Sender<()>,
+        holder: Connection,
+    ) -> rusqlite::Result<()> {
+        let _ = started.send(());
+        std::thread::sleep(Duration::from_millis(400));
+        holder.execute_batch("COMMIT")
+    }
+    let _ = release.recv();
+    let input = ScoreInput {
+        pool: PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
+        judge: account.name,
+        contestant: ContestantRef::Workstation(1),
+        criterion: "DS01".into(),
+        value: Hundredths(750),
+    };
+    let began = Instant::now();
+    enter_score(&conn, &actor, "test", &input).unwrap_or_else(|e| panic!("the save failed: {e}"));
+    assert!(
+        began.elapsed() >= Duration::from_millis(200),
+        "the save waited for the other writer"
+    );
+    let _ = other.join();
+}
