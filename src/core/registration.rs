@@ -1,4 +1,6 @@
 //! The registration rules of §2 over a batch of parsed contestants plus those already stored: eligibility, honours, duplicates, quotas, city limits and the unit rows of a form. Pure; no SQL, no files.
+//!
+//! Over 600 lines only with its tests (the code ends before them, near line 388).
 
 use super::date::Date;
 use super::model::{Basis, Gender, Group, PoolKey, SkillLevel, Title};

@@ -3,6 +3,9 @@
 //! that turns a filled form — the app's own or the notice's layout with merged title rows —
 //! into the same records and unit rows as the flat roster. Cells and labels only; the rules are
 //! in `core`. Must not import egui.
+//!
+//! One file over 600 lines: the official form's reader and its blank template are written from one
+//! cell map, so the two cannot drift apart.
 
 use super::roster::{self, PoolRef, Roster};
 use super::table::{Cell, Row, Table, header_key};

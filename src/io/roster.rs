@@ -1,4 +1,6 @@
 //! The flat registration roster and its unit rows (interchange.md "Roster"): headers checked, cells typed into `ContestantRecord`s and `UnitForm`s, every problem named by file, sheet, row and field.
+//!
+//! Over 600 lines only with its tests (the code ends before them, near line 567).
 
 use super::table::{Cell, Row, Table, header_key};
 use crate::core::date::Date;

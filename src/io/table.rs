@@ -1,4 +1,6 @@
 //! Reading CSV (UTF-8 with or without BOM, or GBK; comma- or tab-separated) and XLSX files into plain tables of cells; what the columns mean is the caller's business.
+//!
+//! Over 600 lines only with its tests (the code ends before them, near line 499).
 
 use crate::core::problem::Problem;
 use calamine::{DataRef, Reader, Xlsx};

@@ -14,6 +14,9 @@
 //! Reprints reuse the stored signature and need no key. Losing the key file only stops new
 //! issues; restore it from a backup of the laptop.
 //! Must not import egui.
+//!
+//! One file over 600 lines: issuing, printing, the register (reprint, void) and checking a scanned
+//! certificate share the signed payload and the register's rules.
 
 use super::documents::Preview;
 use super::{Actor, OpsError, Result, results};

@@ -1,5 +1,9 @@
 //! Registration: importing forms and rosters (every file read and checked first, then all of it
 //! in one transaction, or nothing), the blank form, and the roster exported for the venue.
+//!
+//! One file over 600 lines: the import's check, preview and write share the checked batch
+//! (`Checked`, `tally`); the roster export and the blank form are the same registration data read
+//! back out.
 
 use super::documents::Format;
 use super::{Actor, OpsError, Result};

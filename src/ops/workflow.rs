@@ -4,6 +4,9 @@
 //! appeals and their score changes, and makes the results final (§7). Each public function
 //! is one action in one transaction, checked against the actor's role and pools, audited.
 //! Also `load_desk`: the snapshot the window draws from. Must not import egui.
+//!
+//! One file over 600 lines: the pool's steps after the draw are one state machine; every step
+//! checks the same state, role and pool rules (`ensure_assigned`, the state checks).
 
 use super::accounts::{self, SignIn};
 use super::results::{self, Results};

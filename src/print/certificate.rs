@@ -2,6 +2,9 @@
 //! text, issuer, date, number, QR code), the 套打 overlay (the same text at the same places,
 //! without border and title, moved by the printer's calibrated offset), the 样张 watermark of
 //! drafts, paper presets and the calibration page. Pure: plain strings in, a `Document` out.
+//!
+//! One file over 600 lines: the certificate's layouts (full, overlay on pre-printed paper, the
+//! calibration page) share one set of measurements and the name fitting.
 
 use super::layout::{
     Align, Color, Document, Item, MM_PER_PT, Measure, Page, QrMatrix, Style, Text, paragraph,

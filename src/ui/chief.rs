@@ -2,6 +2,9 @@
 //! reopening with a reason, locking and the joint unlock) and the flags (spread flags and
 //! measurement conflicts with every judge's value side by side, resolved by a re-score
 //! request or an acceptance with a note). Workstation numbers only: no names.
+//!
+//! One file over 600 lines: the chief judge's two screens (progress, 差异处理) are one state rebuilt
+//! from one snapshot, with one dialog between them.
 
 use super::action::{Action, Screen};
 use super::text;

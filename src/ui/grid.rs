@@ -4,6 +4,9 @@
 //! as typed (range and step, the reason shown inline) and saved the moment it is accepted.
 //! The judge sees only their own values; for a measurement criterion only how many others
 //! entered it, never their values (blind confirmation).
+//!
+//! One file over 600 lines: keyboard editing, the inline check of a typed value and drawing the
+//! cells share the cursor and the edit state.
 
 use super::action::Action;
 use super::text;

@@ -7,6 +7,9 @@
 //! Every rule lives in `ops` (the same functions the command line calls): this screen only
 //! chooses, hands the work to the worker thread and shows the answer. The preview and the
 //! register are rebuilt on the worker when the choice or the data changes, never per frame.
+//!
+//! One file over 600 lines: the print centre's choices, first-page preview and printing share one
+//! state (what, which pool, paper, printer); the preview's drawing is in `page_preview`.
 
 use super::dialogs::{self, Pending};
 use super::page_preview;

@@ -6,6 +6,9 @@
 //! the blank form, shows the logistics (rooms per venue and night, arrivals, head counts) and
 //! saves them as xlsx or PDF, and saves the venue roster per pool with ID numbers masked unless
 //! the coordinator asks for full numbers (logged).
+//!
+//! One file over 600 lines: the screen's three tabs (import, 住宿与接站, roster) share one state, one
+//! export folder and one task inbox.
 
 use super::dialogs::{self, Pending};
 use super::file_list::{Change, FileList};

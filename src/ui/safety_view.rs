@@ -3,6 +3,9 @@
 //! conflicts they leave for the chief judge, and a check of the file and its audit chain
 //! (everyone who sees the screen). Every database step runs on the worker as a task; a restore
 //! goes through the window (`Action::Restore`), which closes and reopens the database.
+//!
+//! One file over 600 lines: the safety screen's parts (backups, this laptop's key and the
+//! registered laptops, bundles, verify) share one state and one task inbox.
 
 use super::action::Action;
 use super::chief::dialog_buttons;
