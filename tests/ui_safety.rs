@@ -392,3 +392,50 @@ fn the_chain_head_of_a_lock_is_shown_by_verify_in_the_window_and_on_the_command_
         "{said}"
     );
 }
+
+/// A copy older than what this laptop pinned, and not a backup it wrote, is restored from the
+/// window only with the coordinator's reason, which the audit keeps.
+#[test]
+fn an_older_copy_is_restored_in_the_window_only_with_a_reason() {
+    let dir = Dir::new("ui-safety-restore-reason");
+    let db = demo_db(&dir);
+    // A plain copy of the file (not a backup this laptop wrote), then a change that moves the
+    // head this laptop pinned past it.
+    let copy = dir.path("副本.sqlite");
+    std::fs::copy(&db, &copy).unwrap_or_else(|e| panic!("{e}"));
+    let conn = open(&db);
+    let unit: i64 = conn
+        .query_row("SELECT min(id) FROM unit", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    judgedesk::ops::admin::rename_unit(&conn, &coordinator(), unit, "改名后的单位")
+        .unwrap_or_else(|e| panic!("rename: {e}"));
+    drop(conn);
+
+    let mut h = window(&db, "赛务管理员");
+    open_screen(&mut h, Screen::Safety);
+    h.state_mut().push(Action::Restore {
+        file: copy.clone(),
+        reason: None,
+    });
+    settle(&mut h);
+    let refused = status(&h);
+    assert!(refused.contains("恢复理由"), "{refused}");
+    assert!(!refused.contains("--reason"), "{refused}");
+
+    let mut h = window(&db, "赛务管理员");
+    open_screen(&mut h, Screen::Safety);
+    h.state_mut().push(Action::Restore {
+        file: copy.clone(),
+        reason: Some("主控机文件损坏，回到这份副本".into()),
+    });
+    settle(&mut h);
+    let conn = open(&db);
+    let reason: String = conn
+        .query_row(
+            "SELECT reason FROM audit WHERE action = '从备份恢复' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{e}: {}", status(&h)));
+    assert_eq!(reason, "主控机文件损坏，回到这份副本");
+}

@@ -169,7 +169,18 @@ pub fn restore(db: &Path, file: &Path, reason: Option<&str>) -> anyhow::Result<O
                 }
                 Outcome::Done
             }
-            Err(e) => refused_lines(e)?,
+            Err(e) => match refused_lines(e)? {
+                // On the command line the reason is given with --reason.
+                Outcome::Refused(mut lines) if reason.is_none() => {
+                    lines.push(format!(
+                        "（需要写明理由时：judgedesk --db {} restore {} --reason \"理由\"）",
+                        db.display(),
+                        file.display()
+                    ));
+                    Outcome::Refused(lines)
+                }
+                other => other,
+            },
         },
     )
 }

@@ -517,7 +517,7 @@ fn check_restorable(
         lines.push(format!("……共 {total} 处问题"));
     }
     let hint = if acceptable {
-        "\n如确需恢复（例如数据库已损坏，只能回到这份较旧的备份），请由协调员用 --reason 写明理由"
+        "\n如确需恢复（例如数据库已损坏，只能回到这份较旧的备份），请由协调员写明恢复理由后再恢复"
     } else {
         ""
     };

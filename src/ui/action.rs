@@ -225,8 +225,12 @@ pub enum Action {
     },
     /// Load the audit log with a filter.
     LoadAudit(AuditFilter),
-    /// Replace the database by a verified backup (closes and reopens it; signs out).
-    Restore(PathBuf),
+    /// Replace the database by a verified backup (closes and reopens it; signs out). `reason`:
+    /// the coordinator's reason for a backup that departs from what this laptop pinned.
+    Restore {
+        file: PathBuf,
+        reason: Option<String>,
+    },
 }
 
 /// One question, with the action it releases.

@@ -110,6 +110,8 @@ pub struct SafetyScreen {
     bundle_out: String,
     bundle_in: String,
     restore_from: String,
+    /// The reason the coordinator gives for a backup that departs from this laptop's record.
+    restore_reason: String,
     trust_name: String,
     trust_key: String,
     dialog: Option<Dialog>,
@@ -648,8 +650,21 @@ impl SafetyScreen {
                 Dialog::Restore(path) => {
                     ui.label(text::restore_question(&path.display().to_string()));
                     ui.weak(text::RESTORE_EXPLAINED);
+                    ui.horizontal(|ui| {
+                        let label = ui.label(text::RESTORE_REASON);
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.restore_reason)
+                                .desired_width(360.0)
+                                .hint_text(text::RESTORE_REASON_HINT),
+                        )
+                        .labelled_by(label.id);
+                    });
                     if dialog_buttons(ui, !cx.busy, &mut keep) {
-                        cx.actions.push(Action::Restore(path.clone()));
+                        let reason = self.restore_reason.trim().to_string();
+                        cx.actions.push(Action::Restore {
+                            file: path.clone(),
+                            reason: (!reason.is_empty()).then_some(reason),
+                        });
                     }
                 }
                 Dialog::Resolve {

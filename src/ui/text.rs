@@ -352,6 +352,8 @@ pub const BACKUP_PATH_HINT: &str = "备份文件的保存路径";
 pub const RESTORE_PATH_HINT: &str = "要恢复的备份文件路径";
 pub const BUNDLE_IN_HINT: &str = "数据包文件路径";
 pub const PLEASE_CONFIRM: &str = "请确认";
+pub const RESTORE_REASON: &str = "恢复理由";
+pub const RESTORE_REASON_HINT: &str = "备份与本机记录不符（较旧、被截短等）时必填";
 pub const RESTORE_EXPLAINED: &str =
     "先校验备份文件和审计链，不通过则不恢复；当前数据库另存到备份文件夹。恢复后需重新登录。";
 pub const RESTORE_NEEDS_FILE: &str = "内存中的数据库不能恢复";

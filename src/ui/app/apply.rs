@@ -270,7 +270,7 @@ impl JudgeDeskApp {
                 outcome: workflow::audit_page(c, &filter),
                 filter,
             }),
-            Action::Restore(file) => self.restore_backup(file),
+            Action::Restore { file, reason } => self.restore_backup(file, reason),
             change => self.change(change),
         }
     }
@@ -346,14 +346,14 @@ impl JudgeDeskApp {
     /// Closes the database, replaces it by the backup `file` (which `ops::backup::restore`
     /// verifies first, keeping the current file aside), reopens it and signs out: the accounts
     /// are those of the backup now.
-    fn restore_backup(&mut self, file: PathBuf) {
+    fn restore_backup(&mut self, file: PathBuf, reason: Option<String>) {
         let (Some(db), Some(actor)) = (self.db_path.clone(), self.actor()) else {
             self.status = Some(StatusLine::error(text::RESTORE_NEEDS_FILE));
             return;
         };
         self.spawn_owning(move |conn| {
             drop(conn);
-            let restored = ops::backup::restore(&db, &file, &actor);
+            let restored = ops::backup::restore_with_reason(&db, &file, &actor, reason.as_deref());
             let reopened = ops::setup::open_or_create(&db);
             let message = match (&restored, &reopened) {
                 (Ok(r), Ok(_)) => Ok(text::restored(
