@@ -456,18 +456,65 @@ fn a_backup_this_laptop_wrote_is_still_offered_and_restored_after_the_head_moved
     )
     .unwrap_or_else(|e| panic!("{e}"));
     drop(conn);
-    let report = judgedesk::ops::verify::verify_file(&taken.path).unwrap_or_else(|e| panic!("{e}"));
+    // In the place of the database it would replace, the backup is older than the pinned head.
+    let backup =
+        judgedesk::ops::verify::open_unchanged(&taken.path).unwrap_or_else(|e| panic!("{e}"));
+    let in_place = judgedesk::ops::verify::departure_in_place_of(&backup, &db)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| matches!(f, judgedesk::ops::verify::Finding::PinnedHeadMissing { .. })),
-        "{:?}",
-        report.findings
+        matches!(
+            in_place,
+            Some(judgedesk::ops::verify::Finding::PinnedHeadMissing { .. })
+        ),
+        "{in_place:?}"
     );
+    drop(backup);
     // Still the backup offered at startup, and restored without a reason: a state this laptop saved.
     let offered = judgedesk::ops::backup::newest_verified(&db).map(|b| b.path);
     assert_eq!(offered.as_deref(), Some(taken.path.as_path()));
     judgedesk::ops::backup::restore(&db, &taken.path, &judgedesk::ops::Actor::command_line())
         .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A backup restored into a second file on the same laptop is a sibling copy with the same
+/// database id: neither the original nor the copy is reported as truncated or older while the
+/// two go on separately (the pin follows whichever committed last), and an older copy laid over
+/// the original is still named.
+#[test]
+fn a_copy_restored_beside_the_database_raises_no_alarm_on_either() {
+    let (dir, db, keys) = sealed_demo("trust-sibling");
+    let copy = dir.path("copy.sqlite");
+    backup(&db, &keys, &copy);
+    let beside = dir.path("beside.sqlite");
+    let out = support::laptop(
+        &keys,
+        &beside,
+        &["restore", copy.to_str().unwrap_or_default()],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    verify_clean(&db, &keys);
+    verify_clean(&beside, &keys);
+    let change = |file: &Path, name: &str| {
+        let out = support::laptop(
+            &keys,
+            file,
+            &[
+                "user", "add", "--name", name, "--role", "judge", "--pin", "1357",
+            ],
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out));
+    };
+    change(&db, "原库的新裁判");
+    verify_clean(&beside, &keys);
+    verify_clean(&db, &keys);
+    change(&beside, "副本的新裁判");
+    verify_clean(&db, &keys);
+    verify_clean(&beside, &keys);
+    // The original takes the pin back with a change of its own; then the older copy is laid
+    // over it.
+    change(&db, "原库的第二位新裁判");
+    remove_wal(&db);
+    std::fs::copy(&copy, &db).unwrap_or_else(|e| panic!("{e}"));
+    let said = verify_finds(&db, &keys);
+    assert!(said.contains("旧副本覆盖了文件"), "{said}");
 }

@@ -488,7 +488,13 @@ fn check_restorable(
         return Err(foreign());
     }
     let own = ledger::own_public_key(source)?;
-    let report = verify::verify_with(source, true, &own);
+    let mut report = verify::verify_with(source, true, &own);
+    // Held against the head this laptop pinned for the file it would replace.
+    if !report.findings.iter().any(older_than_pinned)
+        && let Some(finding) = verify::departure_in_place_of(source, db)?
+    {
+        report.findings.push(finding);
+    }
     // A backup this laptop wrote is a state it saved: older than the newest head, but its own.
     let own_backup = match ledger::key_dir(source)? {
         Some(dir) => store::pins::is_own_backup(source, &dir)?,

@@ -294,22 +294,53 @@ pub fn verify_with(conn: &Connection, full: bool, own_key: &str) -> Report {
 
 /// The file against what this laptop pinned for the database (`store::pins`).
 fn check_pin(conn: &Connection, report: &mut Report) -> Result<()> {
-    use crate::store::pins::{self, Departure};
+    use crate::store::pins;
     let Some(dir) = ledger::key_dir(conn)? else {
         return Ok(());
     };
     let Some((_, Some(departure))) = pins::check(conn, &dir)? else {
         return Ok(());
     };
-    report.findings.push(match departure {
+    report.findings.push(pin_finding(departure));
+    Ok(())
+}
+
+fn pin_finding(departure: crate::store::pins::Departure) -> Finding {
+    use crate::store::pins::Departure;
+    match departure {
         Departure::Root { pinned, found } => Finding::PinnedRoot {
             pinned: chain::fingerprint(&pinned),
             found: chain::fingerprint(&found),
         },
         Departure::Shorter { seq, at, found } => Finding::PinnedHeadMissing { seq, at, found },
         Departure::Differs { seq, at } => Finding::PinnedHeadDiffers { seq, at },
-    });
-    Ok(())
+    }
+}
+
+/// How a backup departs from the head this laptop pinned for the file it would replace
+/// (`target`): shorter or different there. A re-signed chain is found by `verify_with` itself.
+pub fn departure_in_place_of(conn: &Connection, target: &Path) -> Result<Option<Finding>> {
+    use crate::store::pins::{self, Departure};
+    let (Some(dir), Some(id)) = (ledger::key_dir(conn)?, pins::database_id(conn)?) else {
+        return Ok(None);
+    };
+    let Some(pin) = pins::read(&dir, &id) else {
+        return Ok(None);
+    };
+    // The target file as SQLite names it, the way the pin recorded it.
+    let file = rusqlite::Connection::open_with_flags(
+        target,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()
+    .and_then(|c| pins::file_of(&c));
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    Ok(match pins::check_as(conn, pin, Some(&file))?.1 {
+        Some(Departure::Root { .. }) | None => None,
+        Some(other) => Some(pin_finding(other)),
+    })
 }
 
 fn check_chain(conn: &Connection, own_key: &str, report: &mut Report) -> Result<()> {

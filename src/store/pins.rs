@@ -2,7 +2,9 @@
 //! a small file in the key folder (`databases/<id>.pin`) holding the database's id (the
 //! `database.id` setting, made once by migration 8), its root key (the signer of its first link),
 //! the newest chain head this laptop saw, and the heads of the backups it wrote (a restore of one
-//! of those is a state this laptop saved itself, not a copy from elsewhere).
+//! of those is a state this laptop saved itself, not a copy from elsewhere), and the file the
+//! head is of: a backup restored into another file shares the id, so a shorter or different
+//! head is held only against the file it was recorded for (a re-signed chain against any).
 //!
 //! The head is recorded after every commit that appended links (`store::Write::commit`), only
 //! while the file still extends the recorded head under the same root: a file that does not (an
@@ -32,6 +34,10 @@ pub struct Pin {
     pub at: String,
     /// The heads of the newest backups this laptop wrote of the database, oldest first.
     pub backups: Vec<(i64, String)>,
+    /// The file whose head this is (as SQLite names it). A copy restored into another file
+    /// shares the database's id: the pin follows whichever copy committed last, and the head of
+    /// one file is never held against another (no false "truncated" for a sibling copy).
+    pub file: Option<String>,
 }
 
 /// Backup heads kept per database.
@@ -77,7 +83,13 @@ pub fn read(key_dir: &Path, id: &str) -> Option<Pin> {
     let seq = field("seq")?.parse().ok()?;
     let hash = field("hash")?;
     let at = field("at")?;
-    let backups = lines
+    let rest: Vec<&str> = lines.collect();
+    let file = rest
+        .iter()
+        .find_map(|line| line.strip_prefix("file "))
+        .map(str::to_string);
+    let backups = rest
+        .into_iter()
         .filter_map(|line| {
             let (seq, hash) = line.strip_prefix("backup ")?.split_once(' ')?;
             Some((seq.parse().ok()?, hash.to_string()))
@@ -90,6 +102,7 @@ pub fn read(key_dir: &Path, id: &str) -> Option<Pin> {
         hash,
         at,
         backups,
+        file,
     })
 }
 
@@ -111,6 +124,9 @@ pub fn write(key_dir: &Path, pin: &Pin) -> std::io::Result<()> {
         "judgedesk-pin-v1\nroot {}\nseq {}\nhash {}\nat {}\n",
         pin.root, pin.seq, pin.hash, pin.at
     );
+    if let Some(file) = &pin.file {
+        text.push_str(&format!("file {file}\n"));
+    }
     let skip = pin.backups.len().saturating_sub(BACKUPS_KEPT);
     for (seq, hash) in pin.backups.iter().skip(skip) {
         text.push_str(&format!("backup {seq} {hash}\n"));
@@ -181,8 +197,34 @@ pub fn check(conn: &Connection, key_dir: &Path) -> Result<Option<(Pin, Option<De
     let Some(pin) = read(key_dir, &id) else {
         return Ok(None);
     };
-    let departure = departure(conn, &pin)?;
-    Ok(Some((pin, departure)))
+    let file = file_of(conn);
+    check_as(conn, pin, file.as_deref()).map(Some)
+}
+
+/// How the open database departs from `pin` if it stood in `file`'s place: a chain re-signed
+/// with another key whatever the file; a shorter or different head only against the pin of that
+/// file. `restore` asks this of a backup in the place of the file it replaces.
+pub fn check_as(
+    conn: &Connection,
+    pin: Pin,
+    file: Option<&str>,
+) -> Result<(Pin, Option<Departure>)> {
+    let departure = match departure(conn, &pin)? {
+        Some(root @ Departure::Root { .. }) => Some(root),
+        Some(_) if pin.file.is_some() && pin.file.as_deref() != file => None,
+        other => other,
+    };
+    Ok((pin, departure))
+}
+
+/// The file an open connection reads (`None` in memory).
+pub fn file_of(conn: &Connection) -> Option<String> {
+    conn.path().filter(|p| !p.is_empty()).map(str::to_string)
+}
+
+/// Whether the pin is of this file (a pin from before files were noted counts as this file's).
+fn describes(pin: &Pin, conn: &Connection) -> bool {
+    pin.file.is_none() || pin.file == file_of(conn)
 }
 
 /// Records the file's head after a commit: pins a database seen for the first time, advances
@@ -195,11 +237,13 @@ pub fn advance(conn: &Connection, key_dir: &Path) -> Result<()> {
         return Ok(());
     };
     let backups = match read(key_dir, &id) {
-        Some(pin) if pin.seq == seq || departure(conn, &pin)?.is_some() => return Ok(()),
+        Some(pin) if describes(&pin, conn) && pin.seq == seq => return Ok(()),
+        Some(pin) if describes(&pin, conn) && departure(conn, &pin)?.is_some() => return Ok(()),
+        // This file's pin moves on; a sibling copy's pin is taken over by the file that commits.
         Some(pin) => pin.backups,
         None => Vec::new(),
     };
-    write_pin(key_dir, id, root, seq, hash, backups)
+    write_pin(conn, key_dir, id, root, seq, hash, backups)
 }
 
 /// Notes that this laptop wrote a backup of the open database whose chain ends at `head`.
@@ -217,6 +261,7 @@ pub fn note_backup(conn: &Connection, key_dir: &Path, head: (i64, String)) -> Re
         hash,
         at: super::now_text(),
         backups: Vec::new(),
+        file: file_of(conn),
     });
     if !pin.backups.contains(&head) {
         pin.backups.push(head);
@@ -244,7 +289,7 @@ pub fn accept(conn: &Connection, key_dir: &Path) -> Result<()> {
         return Ok(());
     };
     let backups = read(key_dir, &id).map(|p| p.backups).unwrap_or_default();
-    write_pin(key_dir, id, root, seq, hash, backups)
+    write_pin(conn, key_dir, id, root, seq, hash, backups)
 }
 
 fn pin_error(key_dir: &Path, e: &std::io::Error) -> super::StoreError {
@@ -255,6 +300,7 @@ fn pin_error(key_dir: &Path, e: &std::io::Error) -> super::StoreError {
 }
 
 fn write_pin(
+    conn: &Connection,
     key_dir: &Path,
     id: String,
     root: String,
@@ -269,6 +315,7 @@ fn write_pin(
         hash,
         at: super::now_text(),
         backups,
+        file: file_of(conn),
     };
     write(key_dir, &pin).map_err(|e| pin_error(key_dir, &e))
 }
@@ -287,6 +334,7 @@ mod tests {
             hash: "ef".repeat(32),
             at: "2023-11-15 14:03:27.123".into(),
             backups: vec![(40, "01".repeat(32)), (41, "02".repeat(32))],
+            file: Some("/场地/评分.sqlite".into()),
         };
         write(&dir, &pin).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read(&dir, "ab12"), Some(pin));
