@@ -662,7 +662,10 @@ mod tests {
             },
             Action::RevealId(1),
             Action::LoadAudit(AuditFilter::default()),
-            Action::Restore(PathBuf::new()),
+            Action::Restore {
+                file: PathBuf::new(),
+                reason: None,
+            },
         ]
     }
 
