@@ -584,7 +584,7 @@ fn a_registration_reimport_after_lock_is_refused_and_changes_nothing() -> TestRe
         "名册-更正.csv",
         roster(&[staff_row("南京某公司", "张叁", "男", &person)]).as_bytes(),
     )?;
-    let problems = refusal(f.import(&[renamed.clone()], &ImportOptions::default()));
+    let problems = refusal(f.import(std::slice::from_ref(&renamed), &ImportOptions::default()));
     assert!(
         problems
             .iter()
