@@ -8,6 +8,7 @@ use crate::ops::admin::setup_open;
 use crate::ops::draw::{draw_allowed, mask_id_number};
 use crate::ops::results::PoolResults;
 use crate::ops::workflow::{Desk, PoolWorkflow};
+use crate::store::workflow::Appeal;
 use std::collections::HashMap;
 
 /// One contestant as the coordinator's tables show them (the ID number masked).
@@ -172,6 +173,18 @@ pub fn may_change_setup(pool: &PoolResults) -> bool {
     setup_open(pool.info.state, has_scores(pool))
 }
 
+/// The appeal that made the printed 公示 of a published pool out of date: the latest decided
+/// one that changed a score. `None` before publication or when no appeal changed anything.
+pub fn publication_outdated_by(state: PoolState, flow: &PoolWorkflow) -> Option<&Appeal> {
+    if state < PoolState::Published {
+        return None;
+    }
+    flow.appeals
+        .iter()
+        .filter(|a| a.changes.is_some())
+        .max_by_key(|a| a.decided_at.as_deref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,5 +310,44 @@ mod tests {
         }
         assert!(judged_somewhere, "the demo has judged values");
         Ok(())
+    }
+
+    fn appeal(id: i64, changes: Option<&str>, decided_at: Option<&str>) -> Appeal {
+        Appeal {
+            id,
+            pool_id: 1,
+            leader: "王领队".into(),
+            unit: "某单位".into(),
+            received_at: "2023-11-15 12:00".into(),
+            content: "理论成绩有误".into(),
+            outcome: decided_at.map(|_| "已处理".into()),
+            changes: changes.map(str::to_string),
+            decided_at: decided_at.map(str::to_string),
+            recorded_by: "监督员".into(),
+        }
+    }
+
+    #[test]
+    fn the_publication_is_outdated_by_the_latest_appeal_that_changed_a_score() {
+        let flow = PoolWorkflow {
+            appeals: vec![
+                appeal(1, Some("理论 70→80"), Some("2023-11-15 13:00")),
+                appeal(2, None, Some("2023-11-15 13:30")),
+                appeal(3, Some("理论 60→65"), Some("2023-11-15 13:10")),
+            ],
+            ..PoolWorkflow::default()
+        };
+        let found = publication_outdated_by(PoolState::Published, &flow).map(|a| a.id);
+        assert_eq!(found, Some(3));
+        assert_eq!(
+            publication_outdated_by(PoolState::Decrypted, &flow).map(|a| a.id),
+            None,
+            "nothing is printed before the 公示"
+        );
+        let unchanged = PoolWorkflow {
+            appeals: vec![appeal(2, None, Some("2023-11-15 13:30"))],
+            ..PoolWorkflow::default()
+        };
+        assert!(publication_outdated_by(PoolState::Final, &unchanged).is_none());
     }
 }

@@ -6,7 +6,7 @@ use super::action::{Action, Screen};
 use super::text;
 use super::view::{Cx, View};
 use crate::core::evaluate::ContestantOutcome;
-use crate::core::model::{PoolState, Role};
+use crate::core::model::Role;
 use crate::core::score::Hundredths;
 use crate::ops::results::{PoolResults, Results};
 use crate::ops::view::names_visible;
@@ -151,12 +151,7 @@ pub fn pool_results_ui(
     // A score an appeal changed after the 公示 makes the printed 公示 out of date: whoever may
     // print is offered the reprint here.
     if let Some(actions) = reprint
-        && pool.info.state >= PoolState::Published
-        && let Some(appeal) = flow
-            .appeals
-            .iter()
-            .filter(|a| a.changes.is_some())
-            .max_by_key(|a| a.decided_at.clone())
+        && let Some(appeal) = crate::ops::view::publication_outdated_by(pool.info.state, flow)
     {
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(
