@@ -786,21 +786,9 @@ fn a_missing_backup_or_database_file_is_a_file_fault_not_a_refusal() {
 /// reads before it writes, and a deferred transaction could not wait at that point.
 #[test]
 fn a_save_waits_for_another_writer_instead_of_failing() {
-    use judgedesk::core::model::PoolKey;
-    use judgedesk::core::score::Hundredths;
-    use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
     let dir = Dir::new("save-waits");
     let db = support::demo_db(&dir);
     let conn = support::open(&db);
-    let account = judgedesk::store::people::account_by_name(&conn, "DS-ZG裁判1")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("judge"));
-    let actor = judgedesk::ops::Actor {
-        name: account.name.clone(),
-        role: account.role,
-        account_id: Some(account.id),
-    };
     // Another connection takes the write lock and keeps it for a moment.
     let holder = support::open(&db);
     holder
@@ -819,15 +807,9 @@ fn a_save_waits_for_another_writer_instead_of_failing() {
         holder.execute_batch("COMMIT")
     }
     let _ = release.recv();
-    let input = ScoreInput {
-        pool: PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
-        judge: account.name,
-        contestant: ContestantRef::Workstation(1),
-        criterion: "DS01".into(),
-        value: Hundredths(750),
-    };
     let began = Instant::now();
-    enter_score(&conn, &actor, "test", &input).unwrap_or_else(|e| panic!("the save failed: {e}"));
+    support::enter_score(&conn, "DS-ZG", "DS-ZG裁判1", 1, "DS01", 750)
+        .unwrap_or_else(|e| panic!("the save failed: {e}"));
     assert!(
         began.elapsed() >= Duration::from_millis(200),
         "the save waited for the other writer"

@@ -68,29 +68,12 @@ fn every_screen_of_every_role_is_drawn_at_1366_by_768() {
     support::open_screen(&mut h, Screen::Registration);
     support::click(&mut h, judgedesk::ui::text::REG_TAB_LOGISTICS);
     written.push(shoot(&mut h, "coordinator-Registration-logistics"));
-    {
-        let conn = open(&path);
-        for (judge, value) in [("DS-ZG裁判1", 0), ("DS-ZG裁判2", 1000)] {
-            let account = judgedesk::store::people::account_by_name(&conn, judge)
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| panic!("{judge}"));
-            let actor = judgedesk::ops::Actor {
-                name: account.name.clone(),
-                role: account.role,
-                account_id: Some(account.id),
-            };
-            let input = judgedesk::ops::scoring::ScoreInput {
-                pool: PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
-                judge: account.name,
-                contestant: judgedesk::ops::scoring::ContestantRef::Workstation(1),
-                criterion: "DS01".into(),
-                value: judgedesk::core::score::Hundredths(value),
-            };
-            judgedesk::ops::scoring::enter_score(&conn, &actor, "test", &input)
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
+    let conn = open(&path);
+    for (judge, value) in [("DS-ZG裁判1", 0), ("DS-ZG裁判2", 1000)] {
+        support::enter_score(&conn, "DS-ZG", judge, 1, "DS01", value)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
+    drop(conn);
     let mut h = support::window(&path, "DS-ZG裁判长");
     support::open_screen(&mut h, Screen::Flags);
     written.push(shoot(&mut h, "chief-Flags-with-a-flag"));

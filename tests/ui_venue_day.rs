@@ -121,15 +121,7 @@ fn the_chief_judge_may_disqualify_in_their_own_pool_only() {
     assert_eq!(status_of(&conn, id), Status::Disqualified);
 
     // Another pool's chief judge is refused, through the same operation.
-    let other = judgedesk::store::people::account_by_name(&conn, "KJ-ZG裁判长")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("KJ-ZG chief"));
-    let actor = judgedesk::ops::Actor {
-        name: other.name,
-        role: other.role,
-        account_id: Some(other.id),
-    };
+    let actor = support::actor(&conn, "KJ-ZG裁判长");
     let refused =
         judgedesk::ops::status::set_status_of(&conn, &actor, id, Status::Normal, Some("x"));
     assert!(refused.is_err());
@@ -260,27 +252,7 @@ fn a_measurement_cell_two_judges_agree_on_is_closed_to_a_third_in_the_window() {
         .unwrap_or_else(|| panic!("row"));
     assert!(row.cells[k].closed, "the cell is closed to {outsider}");
     // The operation refuses the third entry too (the command line goes the same way).
-    let account = judgedesk::store::people::account_by_name(&conn, &outsider)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("{outsider}"));
-    let actor = judgedesk::ops::Actor {
-        name: account.name.clone(),
-        role: account.role,
-        account_id: Some(account.id),
-    };
-    let refused = judgedesk::ops::scoring::enter_score(
-        &conn,
-        &actor,
-        "test",
-        &judgedesk::ops::scoring::ScoreInput {
-            pool: PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
-            judge: account.name,
-            contestant: judgedesk::ops::scoring::ContestantRef::Workstation(row.workstation),
-            criterion: code,
-            value: judgedesk::core::score::Hundredths(0),
-        },
-    );
+    let refused = support::enter_score(&conn, "DS-ZG", &outsider, row.workstation, &code, 0);
     match refused {
         Err(judgedesk::ops::OpsError::Denied(m)) => assert!(m.contains("第三位裁判"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),
@@ -383,33 +355,14 @@ fn the_draft_note_says_the_number_on_the_page_is_a_preview() {
 /// longer count it as open.
 #[test]
 fn a_spread_flag_the_chief_judge_accepted_is_not_shown_open_to_the_supervisor() {
-    use judgedesk::core::score::Hundredths;
-    use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
     let dir = Dir::new("ui-accepted-flag");
     let path = demo_db(&dir);
     let conn = open(&path);
-    let actor = |name: &str| {
-        let a = judgedesk::store::people::account_by_name(&conn, name)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("{name}"));
-        judgedesk::ops::Actor {
-            name: a.name,
-            role: a.role,
-            account_id: Some(a.id),
-        }
-    };
     let key = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
     // DS01 (max 10): 0 and 10 from two judges is far over the spread limit.
     for (judge, value) in [("DS-ZG裁判1", 0), ("DS-ZG裁判2", 1000)] {
-        let input = ScoreInput {
-            pool: key.clone(),
-            judge: judge.into(),
-            contestant: ContestantRef::Workstation(1),
-            criterion: "DS01".into(),
-            value: Hundredths(value),
-        };
-        enter_score(&conn, &actor(judge), "test", &input).unwrap_or_else(|e| panic!("{e}"));
+        support::enter_score(&conn, "DS-ZG", judge, 1, "DS01", value)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     let open_flags = |h: &Window| {
         all_text(h)
@@ -429,7 +382,7 @@ fn a_spread_flag_the_chief_judge_accepted_is_not_shown_open_to_the_supervisor() 
         .unwrap_or_else(|| panic!("ws 1"));
     judgedesk::ops::workflow::accept_flag(
         &conn,
-        &actor("DS-ZG裁判长"),
+        &support::actor(&conn, "DS-ZG裁判长"),
         &key,
         contestant,
         "DS01",
@@ -484,22 +437,9 @@ fn after_an_appeal_changes_a_score_the_coordinator_is_offered_the_publication_re
     let dir = Dir::new("ui-reprint");
     let path = demo_db(&dir);
     let conn = open(&path);
-    let actor = |name: &str| {
-        let a = judgedesk::store::people::account_by_name(&conn, name)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("{name}"));
-        judgedesk::ops::Actor {
-            name: a.name,
-            role: a.role,
-            account_id: Some(a.id),
-        }
-    };
-    let (chief, supervisor) = (actor("DS-ZG裁判长"), actor("监督员"));
+    support::publish(&conn, "DS-ZG");
+    let supervisor = support::actor(&conn, "监督员");
     let pool = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
-    workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
-    workflow::confirm_and_decrypt(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
-    workflow::publish(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
     let offer = "重新打印成绩公示";
 
     // Published, no appeal yet: nothing to reprint.

@@ -6,7 +6,6 @@ mod support;
 
 use judgedesk::core::model::{Gender, PoolKey, PoolState, Role};
 use judgedesk::core::score::Hundredths;
-use judgedesk::ops::scoring::{ContestantRef, ScoreInput, enter_score};
 use judgedesk::ops::workflow::{self, AppealChange};
 use judgedesk::ops::{Actor, OpsError};
 use judgedesk::store::people::{self, ContestantRecord};
@@ -21,15 +20,7 @@ fn key(text: &str) -> PoolKey {
 }
 
 fn actor(conn: &Connection, name: &str) -> Actor {
-    let account = people::account_by_name(conn, name)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no {name}"));
-    Actor {
-        name: account.name,
-        role: account.role,
-        account_id: Some(account.id),
-    }
+    support::actor(conn, name)
 }
 
 fn score(
@@ -39,14 +30,7 @@ fn score(
     criterion: &str,
     value: i64,
 ) -> Result<(), OpsError> {
-    let input = ScoreInput {
-        pool: key("DS-ZG"),
-        judge: judge.into(),
-        contestant: ContestantRef::Workstation(ws),
-        criterion: criterion.into(),
-        value: Hundredths(value),
-    };
-    enter_score(conn, &actor(conn, judge), "test", &input).map(|_| ())
+    support::enter_score(conn, "DS-ZG", judge, ws, criterion, value)
 }
 
 fn state(conn: &Connection, pool: &str) -> PoolState {
@@ -300,12 +284,9 @@ fn appeals_are_taken_within_two_hours_of_the_pools_end_and_change_the_ranking() 
 #[test]
 fn final_is_refused_before_the_appeal_deadline_saying_until_when() {
     let conn = demo();
-    let chief = actor(&conn, "DS-ZG裁判长");
+    support::publish(&conn, "DS-ZG");
     let supervisor = actor(&conn, "监督员");
     let pool = key("DS-ZG");
-    workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
-    workflow::confirm_and_decrypt(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
-    workflow::publish(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
     let info = judgedesk::store::competition::pool(&conn, &pool)
         .ok()
         .flatten()
@@ -455,12 +436,9 @@ fn the_draw_reproduces_from_its_seed_and_is_refused_once_scored() {
 #[test]
 fn an_appeal_received_more_than_two_hours_after_the_pools_end_time_is_refused() {
     let conn = demo();
-    let chief = actor(&conn, "DS-ZG裁判长");
+    support::publish(&conn, "DS-ZG");
     let supervisor = actor(&conn, "监督员");
     let pool = key("DS-ZG");
-    workflow::lock(&conn, &chief, &pool).unwrap_or_else(|e| panic!("{e}"));
-    workflow::confirm_and_decrypt(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
-    workflow::publish(&conn, &supervisor, &pool).unwrap_or_else(|e| panic!("{e}"));
     let info = judgedesk::store::competition::pool(&conn, &pool)
         .ok()
         .flatten()

@@ -190,6 +190,53 @@ pub fn open(path: &Path) -> Connection {
     judgedesk::store::open(path).unwrap_or_else(|e| panic!("open: {e}"))
 }
 
+/// The account `name` acting (a judge, chief judge, supervisor or coordinator of the database).
+pub fn actor(conn: &Connection, name: &str) -> judgedesk::ops::Actor {
+    let account = judgedesk::store::people::account_by_name(conn, name)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no account {name}"));
+    judgedesk::ops::Actor {
+        name: account.name,
+        role: account.role,
+        account_id: Some(account.id),
+    }
+}
+
+/// `judge`'s value (hundredths) for `criterion` at `workstation` of `pool`, entered as the judge
+/// through `ops::scoring::enter_score`, as the grid saves it.
+pub fn enter_score(
+    conn: &Connection,
+    pool: &str,
+    judge: &str,
+    workstation: u32,
+    criterion: &str,
+    value: i64,
+) -> Result<(), judgedesk::ops::OpsError> {
+    use judgedesk::ops::scoring::{ContestantRef, ScoreInput};
+    let input = ScoreInput {
+        pool: judgedesk::core::model::PoolKey::parse(pool).unwrap_or_else(|| panic!("key {pool}")),
+        judge: judge.into(),
+        contestant: ContestantRef::Workstation(workstation),
+        criterion: criterion.into(),
+        value: judgedesk::core::score::Hundredths(value),
+    };
+    judgedesk::ops::scoring::enter_score(conn, &actor(conn, judge), "test", &input).map(|_| ())
+}
+
+/// `pool` of the demo competition locked by its chief judge, then confirmed, decrypted and
+/// published by the supervisor (`监督员`).
+pub fn publish(conn: &Connection, pool: &str) {
+    use judgedesk::ops::workflow;
+    let key = judgedesk::core::model::PoolKey::parse(pool).unwrap_or_else(|| panic!("key {pool}"));
+    let chief = actor(conn, &format!("{pool}裁判长"));
+    let supervisor = actor(conn, "监督员");
+    workflow::lock(conn, &chief, &key).unwrap_or_else(|e| panic!("lock: {e}"));
+    workflow::confirm_and_decrypt(conn, &supervisor, &key)
+        .unwrap_or_else(|e| panic!("decrypt: {e}"));
+    workflow::publish(conn, &supervisor, &key).unwrap_or_else(|e| panic!("publish: {e}"));
+}
+
 /// The demo competition in memory, signed with this process's test key.
 pub fn demo_in_memory() -> Connection {
     hermetic();
