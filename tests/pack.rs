@@ -382,3 +382,53 @@ fn the_window_opens_a_pack_for_its_judges_and_its_chief_judge() {
         "the token is never shown: {shown}"
     );
 }
+
+#[test]
+fn a_new_pack_copied_over_the_laptops_old_one_raises_no_alarm() {
+    let dir = Dir::new("pack-replaced");
+    let (master_keys, master, laptop_keys, pack) = venue(&dir);
+    // The laptop works on its pack: a score saved there pins the pack to that file.
+    let on_laptop = dir.path("laptop/评分.sqlite");
+    std::fs::create_dir_all(dir.path("laptop")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(&pack, &on_laptop).unwrap_or_else(|e| panic!("{e}"));
+    let said = ok(
+        &laptop_keys,
+        &on_laptop,
+        &[
+            "score",
+            "set",
+            "--pool",
+            "DS-ZG",
+            "--judge",
+            "DS-ZG裁判1",
+            "--workstation",
+            "1",
+            "--criterion",
+            "DS01",
+            "--value",
+            "1.5",
+        ],
+    );
+    assert!(said.contains("已保存"), "{said}");
+    let pins: Vec<String> = std::fs::read_dir(laptop_keys.join("databases"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect();
+    assert!(
+        pins.iter().any(|p| p.contains("评分.sqlite")),
+        "the pack is pinned to its file: {pins:?}"
+    );
+    // The master writes a second pack (another database), copied over the first.
+    let second = dir.path("stick/裁判机3-第二份.sqlite");
+    ok(
+        &master_keys,
+        &master,
+        &["pack", "--device", "裁判机3", "--out", arg(&second)],
+    );
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path(&format!("laptop/评分.sqlite{suffix}")));
+    }
+    std::fs::copy(&second, &on_laptop).unwrap_or_else(|e| panic!("{e}"));
+    let said = ok(&laptop_keys, &on_laptop, &["verify"]);
+    assert!(!said.contains("别的数据库"), "{said}");
+}

@@ -518,3 +518,55 @@ fn a_copy_restored_beside_the_database_raises_no_alarm_on_either() {
     let said = verify_finds(&db, &keys);
     assert!(said.contains("旧副本覆盖了文件"), "{said}");
 }
+
+#[test]
+fn another_database_laid_over_the_file_is_named_by_verify() {
+    let (dir, db, keys) = sealed_demo("trust-other-database");
+    // A whole database made elsewhere (its own id, chain and key): sound by itself.
+    let stranger = dir.path("stranger.sqlite");
+    let stranger_keys = dir.path("stranger-keys");
+    let out = support::laptop(&stranger_keys, &stranger, &["demo"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    verify_clean(&stranger, &stranger_keys);
+    // Laid over the file while the app is closed: its id has no pin here, but the file has.
+    let laid = dir.path("laid.sqlite");
+    std::fs::copy(&db, &laid).unwrap_or_else(|e| panic!("{e}"));
+    remove_wal(&db);
+    std::fs::copy(&stranger, &db).unwrap_or_else(|e| panic!("{e}"));
+    let said = verify_finds(&db, &keys);
+    assert!(said.contains("现在却是别的数据库"), "{said}");
+    // It stays named after the app wrote to it.
+    one_more_change(&db, &keys);
+    assert!(verify_finds(&db, &keys).contains("现在却是别的数据库"));
+
+    // The coordinator puts the right database back, saying why: the alarm is answered.
+    let out = support::laptop(&keys, &db, &["restore", laid.to_str().unwrap_or_default()]);
+    assert_eq!(
+        code(&out),
+        1,
+        "another database needs a reason: {}",
+        text(&out)
+    );
+    let out = support::laptop(
+        &keys,
+        &db,
+        &[
+            "restore",
+            laid.to_str().unwrap_or_default(),
+            "--reason",
+            "评分库被换成了别的数据库，恢复原库",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    verify_clean(&db, &keys);
+}
+
+#[test]
+fn a_new_database_made_in_the_files_place_raises_no_alarm() {
+    let (_dir, db, keys) = sealed_demo("trust-new-in-place");
+    remove_wal(&db);
+    std::fs::remove_file(&db).unwrap_or_else(|e| panic!("{e}"));
+    let out = support::laptop(&keys, &db, &["demo"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    verify_clean(&db, &keys);
+}

@@ -103,6 +103,12 @@ pub enum Finding {
         seq: i64,
         at: String,
     },
+    /// This laptop last saw the file as another database (its id shortened): a copy of some
+    /// other database, such as one re-signed under a new id, was laid over the file.
+    PinnedFileOtherDatabase {
+        id: String,
+        at: String,
+    },
     /// A cell's current value is not its newest score entry.
     CurrentValue {
         contestant_id: i64,
@@ -151,6 +157,10 @@ impl fmt::Display for Finding {
             Finding::PinnedHeadDiffers { seq, at } => write!(
                 f,
                 "本机于 {at} 记录的链头第 {seq} 条与此文件中的不同（链被改写，或换成了另一份副本）"
+            ),
+            Finding::PinnedFileOtherDatabase { id, at } => write!(
+                f,
+                "本机于 {at} 记录此文件是另一个数据库（编号 {id}…），现在却是别的数据库（文件被换成了另一份，如用新编号重新签封的副本）"
             ),
             Finding::RecordEdited(label) => {
                 write!(f, "{label}：内容与签封时不一致（被修改）")
@@ -231,6 +241,7 @@ impl Finding {
             Finding::PinnedRoot { .. }
                 | Finding::PinnedHeadMissing { .. }
                 | Finding::PinnedHeadDiffers { .. }
+                | Finding::PinnedFileOtherDatabase { .. }
         )
     }
 }
@@ -298,10 +309,24 @@ fn check_pin(conn: &Connection, report: &mut Report) -> Result<()> {
     let Some(dir) = ledger::key_dir(conn)? else {
         return Ok(());
     };
-    let Some((_, Some(departure))) = pins::check(conn, &dir)? else {
+    if let Some((_, Some(departure))) = pins::check(conn, &dir)? {
+        report.findings.push(pin_finding(departure));
+    }
+    // A judging laptop's file is replaced by each new pack the master writes for it (a new
+    // database every time), so there another database in the file's place is the rule.
+    let Some(file) = pins::file_of(conn) else {
         return Ok(());
     };
-    report.findings.push(pin_finding(departure));
+    if crate::store::pack::pack_device(conn)?.is_some() {
+        return Ok(());
+    }
+    let id = pins::database_id(conn)?;
+    for other in pins::others_claiming(&dir, id.as_deref(), &file) {
+        report.findings.push(Finding::PinnedFileOtherDatabase {
+            id: other.id.chars().take(8).collect(),
+            at: other.at,
+        });
+    }
     Ok(())
 }
 

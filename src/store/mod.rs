@@ -215,6 +215,14 @@ pub fn migrate(conn: &Connection, path: Option<&Path>) -> Result<()> {
         tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
     }
     tx.commit()?;
+    // A new database made in a file's place: pins of databases that stood there before no longer
+    // claim the file (otherwise `verify` would take the new one for a copy laid over the old).
+    if current == 0
+        && path.is_some()
+        && let Some(dir) = ledger::key_dir(conn)?
+    {
+        pins::release_file(conn, &dir)?;
+    }
     Ok(())
 }
 

@@ -281,6 +281,7 @@ pub fn is_own_backup(conn: &Connection, key_dir: &Path) -> Result<bool> {
 }
 
 /// Pins the file as it is now, whatever was pinned before: a restore the coordinator accepted.
+/// Other databases' claims on the file are given up ([`release_file`]).
 pub fn accept(conn: &Connection, key_dir: &Path) -> Result<()> {
     let Some(id) = database_id(conn)? else {
         return Ok(());
@@ -289,8 +290,46 @@ pub fn accept(conn: &Connection, key_dir: &Path) -> Result<()> {
         return Ok(());
     };
     let backups = read(key_dir, &id).map(|p| p.backups).unwrap_or_default();
-    write_pin(conn, key_dir, id, root, seq, hash, backups)
+    write_pin(conn, key_dir, id, root, seq, hash, backups)?;
+    release_file(conn, key_dir)
 }
+
+/// The pins of other databases than `id` that name `file` as theirs: when this laptop last saw
+/// that file, it was another database. A copy of another database laid over the file (a chain
+/// re-signed under a new id, say) is found this way, since its own id has no pin to compare with.
+pub fn others_claiming(key_dir: &Path, id: Option<&str>, file: &str) -> Vec<Pin> {
+    let Ok(entries) = std::fs::read_dir(key_dir.join("databases")) else {
+        return Vec::new();
+    };
+    let mut pins: Vec<Pin> = entries
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name();
+            let other = name.to_str()?.strip_suffix(".pin")?.to_string();
+            (Some(other.as_str()) != id).then(|| read(key_dir, &other))?
+        })
+        .filter(|pin| pin.file.as_deref() == Some(file))
+        .collect();
+    pins.sort_by(|a, b| a.at.cmp(&b.at));
+    pins
+}
+
+/// Gives up the claims other databases' pins make on the open file: a new database was made
+/// there, or the coordinator accepted a restore of another database over it. Such a pin keeps
+/// its root key and heads but names no file ([`RELEASED`]), so it is held against no file.
+pub fn release_file(conn: &Connection, key_dir: &Path) -> Result<()> {
+    let Some(file) = file_of(conn) else {
+        return Ok(());
+    };
+    let id = database_id(conn)?;
+    for mut pin in others_claiming(key_dir, id.as_deref(), &file) {
+        pin.file = Some(RELEASED.to_string());
+        write(key_dir, &pin).map_err(|e| pin_error(key_dir, &e))?;
+    }
+    Ok(())
+}
+
+/// The file of a pin whose file was taken over by another database: it matches no file.
+pub const RELEASED: &str = "";
 
 fn pin_error(key_dir: &Path, e: &std::io::Error) -> super::StoreError {
     super::StoreError::Invalid(format!(
