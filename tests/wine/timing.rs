@@ -2,8 +2,9 @@
 //! with the Linux build (the criterion benches in benches/ measure the Linux build alone; they
 //! are not built for Windows because that is a second full build of every dependency).
 //! Prints one line per measure: `NAME MEDIAN_MS` over a few runs, in the folder given as the
-//! only argument (a fresh temporary folder otherwise). Built with the `timing` feature:
-//! `cargo run --features timing --bin judgedesk-timing`.
+//! only argument (a fresh temporary folder otherwise), with the keys in `JUDGEDESK_KEY_DIR`
+//! (required). Built with the `timing` feature:
+//! `JUDGEDESK_KEY_DIR=/tmp/k cargo run --features timing --bin judgedesk-timing`.
 //!
 //! * `results_cold_2000_contestants`: open the 2000-contestant database, compute all results.
 //! * `certificates_1000`: print the register's 1000 certificates of a 1672-contestant
@@ -22,6 +23,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
+    // It signs with a laptop key and pins its databases: in a folder of the run, never the
+    // real key folder of whoever runs it.
+    if std::env::var_os("JUDGEDESK_KEY_DIR").is_none() {
+        eprintln!("timing: set JUDGEDESK_KEY_DIR to a folder of this run's own");
+        return ExitCode::from(2);
+    }
     let dir = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
