@@ -5,43 +5,63 @@ use super::{Action, JudgeDeskApp, Screen, StatusLine};
 use crate::ui::text;
 
 impl JudgeDeskApp {
+    /// The screens on the left, the person and sign-out on the right. On a narrow window (a
+    /// 1366-pixel screen at 150 % is 910 points wide) the screens wrap onto a second row
+    /// instead of running under the right-hand group, whose width is measured each frame.
     pub(super) fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let right_width_id = egui::Id::unique("top_bar_right_width");
         egui::Panel::top("top_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                // Signed in, the bar holds the screens (the window's title names the app).
-                if self.session.is_none() {
-                    ui.strong(text::WINDOW_TITLE);
-                }
-                if let Some(session) = &self.session {
-                    for &screen in Screen::for_role(session.role()) {
-                        if ui
-                            .selectable_label(self.screen == screen, screen.label())
-                            .clicked()
-                        {
-                            self.actions.push(Action::Open(screen));
-                        }
-                    }
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if let Some(session) = &self.session {
-                        if ui.button(text::SIGN_OUT).clicked() {
-                            self.actions.push(Action::SignOut);
-                        }
-                        ui.label(text::signed_in_as(
-                            &session.account.name,
-                            session.role().label(),
-                        ));
-                        if ui.button(text::RELOAD).clicked() {
-                            self.actions.push(Action::Reload);
-                        }
-                    }
-                    if self.is_busy() {
-                        ui.spinner();
-                        ui.weak(text::WORKING);
-                    }
+            ui.horizontal_top(|ui| {
+                let right_width: f32 = ui.data(|d| d.get_temp(right_width_id)).unwrap_or(280.0);
+                let spacing = ui.spacing().item_spacing.x;
+                let tabs_width = (ui.available_width() - right_width - 2.0 * spacing).max(120.0);
+                ui.allocate_ui_with_layout(
+                    egui::vec2(tabs_width, 0.0),
+                    egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
+                    |ui| self.screen_tabs_ui(ui),
+                );
+                let right = ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                    self.session_controls_ui(ui);
+                    ui.min_rect().width()
                 });
+                ui.data_mut(|d| d.insert_temp(right_width_id, right.inner));
             });
         });
+    }
+
+    fn screen_tabs_ui(&mut self, ui: &mut egui::Ui) {
+        // Signed in, the bar holds the screens (the window's title names the app).
+        let Some(session) = &self.session else {
+            ui.strong(text::WINDOW_TITLE);
+            return;
+        };
+        for &screen in Screen::for_role(session.role()) {
+            if ui
+                .selectable_label(self.screen == screen, screen.label())
+                .clicked()
+            {
+                self.actions.push(Action::Open(screen));
+            }
+        }
+    }
+
+    fn session_controls_ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(session) = &self.session {
+            if ui.button(text::SIGN_OUT).clicked() {
+                self.actions.push(Action::SignOut);
+            }
+            ui.label(text::signed_in_as(
+                &session.account.name,
+                session.role().label(),
+            ));
+            if ui.button(text::RELOAD).clicked() {
+                self.actions.push(Action::Reload);
+            }
+        }
+        if self.is_busy() {
+            ui.spinner();
+            ui.weak(text::WORKING);
+        }
     }
 
     pub(super) fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
