@@ -4,11 +4,16 @@
 //! lavapipe elsewhere), so a laptop with a broken or missing driver still gets a window.
 //! `--renderer wgpu|glow` or `JUDGEDESK_RENDERER=wgpu|glow` asks for one renderer only
 //! (wgpu still falls back to the software adapter).
+//!
+//! A build without the `wgpu` feature (the Windows 7 build) has glow only: every choice is glow.
 
 use std::fmt;
+#[cfg(feature = "wgpu")]
 use std::sync::Arc;
 
+#[cfg(feature = "wgpu")]
 use eframe::egui_wgpu::{WgpuConfiguration, WgpuSetup, WgpuSetupCreateNew};
+#[cfg(feature = "wgpu")]
 use eframe::wgpu;
 
 /// The environment variable that chooses the renderer when `--renderer` is not given.
@@ -44,6 +49,9 @@ impl Choice {
 
     /// The ways to start the window, tried in order until one opens.
     pub fn attempts(self) -> &'static [Attempt] {
+        if !cfg!(feature = "wgpu") {
+            return &[Attempt::Glow];
+        }
         match self {
             Choice::Auto => &[Attempt::WgpuHardware, Attempt::Glow, Attempt::WgpuSoftware],
             Choice::Wgpu => &[Attempt::WgpuHardware, Attempt::WgpuSoftware],
@@ -76,10 +84,17 @@ impl Attempt {
         let mut options = base.clone();
         match self {
             Attempt::Glow => options.renderer = eframe::Renderer::Glow,
+            #[cfg(feature = "wgpu")]
             Attempt::WgpuHardware => options.renderer = eframe::Renderer::Wgpu,
+            #[cfg(feature = "wgpu")]
             Attempt::WgpuSoftware => {
                 options.renderer = eframe::Renderer::Wgpu;
                 options.wgpu_options = software_wgpu();
+            }
+            // Never attempted without wgpu (`Choice::attempts`): glow is what there is.
+            #[cfg(not(feature = "wgpu"))]
+            Attempt::WgpuHardware | Attempt::WgpuSoftware => {
+                options.renderer = eframe::Renderer::Glow
             }
         }
         options
@@ -87,6 +102,7 @@ impl Attempt {
 }
 
 /// wgpu restricted to an adapter that draws on the processor.
+#[cfg(feature = "wgpu")]
 fn software_wgpu() -> WgpuConfiguration {
     let mut setup = WgpuSetupCreateNew::without_display_handle();
     setup.instance_descriptor.backends = wgpu::Backends::all();
@@ -116,6 +132,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "wgpu")]
     fn the_automatic_choice_falls_back_from_wgpu_to_glow_to_software() {
         assert_eq!(
             Choice::Auto.attempts(),
@@ -126,6 +143,15 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "wgpu"))]
+    fn a_build_without_wgpu_always_starts_glow() {
+        for choice in [Choice::Auto, Choice::Wgpu, Choice::Glow] {
+            assert_eq!(choice.attempts(), [Attempt::Glow]);
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "wgpu")]
     fn each_attempt_sets_its_renderer() {
         let base = eframe::NativeOptions::default();
         assert_eq!(
