@@ -116,3 +116,37 @@ fn every_screen_of_every_role_is_drawn_at_1366_by_768() {
         assert!(bytes > 1000, "{} is empty", file.display());
     }
 }
+
+/// Every screen of every role at a 1366×768 screen scaled to 150 % (910×512 points), written as
+/// `150-<role>-<screen>.png`: what is cut off or overlaps there is seen in the files.
+#[test]
+fn every_screen_of_every_role_is_drawn_at_150_percent_on_a_1366_screen() {
+    let dir = Dir::new("screenshots-150");
+    let path = demo_db(&dir);
+    let mut written = Vec::new();
+    for (name, role) in [
+        ("赛务管理员", Role::Coordinator),
+        ("DS-ZG裁判长", Role::Chief),
+        ("DS-ZG裁判1", Role::Judge),
+        ("监督员", Role::Supervisor),
+    ] {
+        let app = JudgeDeskApp::signed_in(open(&path), path.display().to_string(), name);
+        let mut h = support::builder(910.0, 512.0)
+            .build_ui_state(|ui, app: &mut JudgeDeskApp| app.ui(ui), app);
+        settle(&mut h);
+        for screen in Screen::for_role(role) {
+            support::open_screen(&mut h, *screen);
+            h.run();
+            let image = h
+                .render()
+                .unwrap_or_else(|e| panic!("render {screen:?}: {e}"));
+            assert_eq!((image.width(), image.height()), (910, 512));
+            let file = shots_dir().join(format!("150-{}-{screen:?}.png", role_code(role)));
+            image
+                .save(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            written.push(file);
+        }
+    }
+    assert!(written.len() > 20, "{written:?}");
+}

@@ -38,7 +38,12 @@ impl AccountsScreen {
             .resizable(false)
             .exact_size(300.0)
             .show(ui, |ui| self.new_account_ui(ui, &pools, busy, actions));
-        if let Some(open) = accounts_table_ui(ui, &desk.accounts, &pools, busy) {
+        // Beside the new account's fields, narrower than the table at 150 %: it scrolls sideways.
+        let opened = egui::ScrollArea::horizontal()
+            .id_salt("accounts_sideways")
+            .show(ui, |ui| accounts_table_ui(ui, &desk.accounts, &pools, busy))
+            .inner;
+        if let Some(open) = opened {
             self.dialog = Some(open);
         }
         self.dialog_ui(ui, &pools, actions);

@@ -489,14 +489,7 @@ impl JudgeDeskApp {
         } else {
             self.take_dropped_files(ui);
             self.pools_ui(ui);
-            // A screen wider than the window (a table at 150 % on a 1366-pixel screen) scrolls
-            // sideways instead of losing its last columns.
-            egui::CentralPanel::default().show(ui, |ui| {
-                egui::ScrollArea::horizontal()
-                    .id_salt("screen_sideways")
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| self.screen_ui(ui, busy));
-            });
+            egui::CentralPanel::default().show(ui, |ui| self.screen_ui(ui, busy));
         }
         for action in std::mem::take(&mut self.actions) {
             self.apply(action);

@@ -87,7 +87,10 @@ impl CheckInScreen {
             });
         }
         let changeable = drawn && pool.info.state < PoolState::Locked;
-        self.table_ui(ui, drawn, changeable, busy, actions);
+        // Wider than a 1366-pixel screen at 150 %: the table scrolls sideways there.
+        egui::ScrollArea::horizontal()
+            .id_salt("checkin_sideways")
+            .show(ui, |ui| self.table_ui(ui, drawn, changeable, busy, actions));
         self.confirm_ui(ui, actions);
     }
 

@@ -106,7 +106,11 @@ impl PeopleScreen {
             }
             ui.label(format!("{} {}", self.shown.len(), text::COL_COUNT));
         });
-        let clicked = self.table_ui(ui, busy);
+        // Beside the units, narrower than the table at 150 %: the table scrolls sideways there.
+        let clicked = egui::ScrollArea::horizontal()
+            .id_salt("people_sideways")
+            .show(ui, |ui| self.table_ui(ui, busy))
+            .inner;
         if let Some(key) = clicked.resort {
             if self.sort == key {
                 self.descending = !self.descending;
