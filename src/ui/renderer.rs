@@ -49,7 +49,12 @@ impl Choice {
 
     /// The ways to start the window, tried in order until one opens.
     pub fn attempts(self) -> &'static [Attempt] {
-        if !cfg!(feature = "wgpu") {
+        self.attempts_in(cfg!(feature = "wgpu"))
+    }
+
+    /// The attempts in a build with or without wgpu (without it, glow is all there is).
+    fn attempts_in(self, with_wgpu: bool) -> &'static [Attempt] {
+        if !with_wgpu {
             return &[Attempt::Glow];
         }
         match self {
@@ -143,11 +148,11 @@ mod tests {
     }
 
     #[test]
-    #[cfg(not(feature = "wgpu"))]
     fn a_build_without_wgpu_always_starts_glow() {
         for choice in [Choice::Auto, Choice::Wgpu, Choice::Glow] {
-            assert_eq!(choice.attempts(), [Attempt::Glow]);
+            assert_eq!(choice.attempts_in(false), [Attempt::Glow]);
         }
+        assert_eq!(Choice::Auto.attempts_in(true)[0], Attempt::WgpuHardware);
     }
 
     #[test]
