@@ -309,23 +309,8 @@ fn check_pin(conn: &Connection, report: &mut Report) -> Result<()> {
     let Some(dir) = ledger::key_dir(conn)? else {
         return Ok(());
     };
-    if let Some((_, Some(departure))) = pins::check(conn, &dir)? {
+    for departure in pins::check(conn, &dir)? {
         report.findings.push(pin_finding(departure));
-    }
-    // A judging laptop's file is replaced by each new pack the master writes for it (a new
-    // database every time), so there another database in the file's place is the rule.
-    let Some(file) = pins::file_of(conn) else {
-        return Ok(());
-    };
-    if crate::store::pack::pack_device(conn)?.is_some() {
-        return Ok(());
-    }
-    let id = pins::database_id(conn)?;
-    for other in pins::others_claiming(&dir, id.as_deref(), &file) {
-        report.findings.push(Finding::PinnedFileOtherDatabase {
-            id: other.id.chars().take(8).collect(),
-            at: other.at,
-        });
     }
     Ok(())
 }
@@ -339,6 +324,7 @@ fn pin_finding(departure: crate::store::pins::Departure) -> Finding {
         },
         Departure::Shorter { seq, at, found } => Finding::PinnedHeadMissing { seq, at, found },
         Departure::Differs { seq, at } => Finding::PinnedHeadDiffers { seq, at },
+        Departure::FileOfAnother { id, at } => Finding::PinnedFileOtherDatabase { id, at },
     }
 }
 

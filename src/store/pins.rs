@@ -52,6 +52,9 @@ pub enum Departure {
     Shorter { seq: i64, at: String, found: i64 },
     /// The link at the recorded head is another one: rewritten, or another copy.
     Differs { seq: i64, at: String },
+    /// This laptop last saw the file as another database (its id shortened): a copy of some
+    /// other database, such as one re-signed under a new id, was laid over the file.
+    FileOfAnother { id: String, at: String },
 }
 
 fn valid_id(id: &str) -> bool {
@@ -188,17 +191,34 @@ pub fn departure(conn: &Connection, pin: &Pin) -> Result<Option<Departure>> {
     Ok(None)
 }
 
-/// The pin this laptop holds for the open database and how the file departs from it:
-/// `None` when the database has no id or this laptop never pinned it.
-pub fn check(conn: &Connection, key_dir: &Path) -> Result<Option<(Pin, Option<Departure>)>> {
-    let Some(id) = database_id(conn)? else {
-        return Ok(None);
-    };
-    let Some(pin) = read(key_dir, &id) else {
-        return Ok(None);
-    };
+/// How the open database departs from what this laptop pinned: against its own pin (when the
+/// database has an id this laptop pinned), and against the pins of other databases that name
+/// this file as theirs ([`Departure::FileOfAnother`]). A judging pack is not held against other
+/// databases' claims: each new pack the master writes for the laptop replaces the old one.
+pub fn check(conn: &Connection, key_dir: &Path) -> Result<Vec<Departure>> {
+    let id = database_id(conn)?;
     let file = file_of(conn);
-    check_as(conn, pin, file.as_deref()).map(Some)
+    let mut found = Vec::new();
+    if let Some(pin) = id.as_deref().and_then(|id| read(key_dir, id))
+        && let (_, Some(departure)) = check_as(conn, pin, file.as_deref())?
+    {
+        found.push(departure);
+    }
+    let Some(file) = file else {
+        return Ok(found);
+    };
+    if super::pack::pack_device(conn)?.is_some() {
+        return Ok(found);
+    }
+    found.extend(
+        others_claiming(key_dir, id.as_deref(), &file)
+            .into_iter()
+            .map(|other| Departure::FileOfAnother {
+                id: other.id.chars().take(8).collect(),
+                at: other.at,
+            }),
+    );
+    Ok(found)
 }
 
 /// How the open database departs from `pin` if it stood in `file`'s place: a chain re-signed
@@ -297,7 +317,7 @@ pub fn accept(conn: &Connection, key_dir: &Path) -> Result<()> {
 /// The pins of other databases than `id` that name `file` as theirs: when this laptop last saw
 /// that file, it was another database. A copy of another database laid over the file (a chain
 /// re-signed under a new id, say) is found this way, since its own id has no pin to compare with.
-pub fn others_claiming(key_dir: &Path, id: Option<&str>, file: &str) -> Vec<Pin> {
+fn others_claiming(key_dir: &Path, id: Option<&str>, file: &str) -> Vec<Pin> {
     let Ok(entries) = std::fs::read_dir(key_dir.join("databases")) else {
         return Vec::new();
     };
