@@ -29,6 +29,26 @@ fn arg(path: &Path) -> &str {
     path.to_str().unwrap_or_default()
 }
 
+/// DS-ZG裁判1 scores 1.5 for workstation 1 on DS01 on a pack (the judge's PIN from the
+/// environment, as `support::laptop` sets it).
+fn score_one(keys: &Path, pack: &Path) -> String {
+    let args = [
+        "score",
+        "set",
+        "--pool",
+        "DS-ZG",
+        "--judge",
+        "DS-ZG裁判1",
+        "--workstation",
+        "1",
+        "--criterion",
+        "DS01",
+        "--value",
+        "1.5",
+    ];
+    ok(keys, pack, &args)
+}
+
 /// The master (demo competition, drawn) with laptop 裁判机3 registered for DS-ZG, and that
 /// laptop's pack written: (master keys, master db, laptop keys, pack).
 fn venue(dir: &Dir) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
@@ -164,24 +184,7 @@ fn a_judging_pack_holds_no_name_id_number_phone_unit_or_other_account() {
 fn a_score_entered_on_the_pack_reaches_the_master_through_a_bundle() {
     let dir = Dir::new("pack-round-trip");
     let (master_keys, master, laptop_keys, pack) = venue(&dir);
-    let said = ok(
-        &laptop_keys,
-        &pack,
-        &[
-            "score",
-            "set",
-            "--pool",
-            "DS-ZG",
-            "--judge",
-            "DS-ZG裁判1",
-            "--workstation",
-            "1",
-            "--criterion",
-            "DS01",
-            "--value",
-            "1.5",
-        ],
-    );
+    let said = score_one(&laptop_keys, &pack);
     assert!(said.contains("已保存"), "{said}");
     ok(&laptop_keys, &pack, &["verify"]);
     let bundle = dir.path("stick/b.bundle");
@@ -391,24 +394,7 @@ fn a_new_pack_copied_over_the_laptops_old_one_raises_no_alarm() {
     let on_laptop = dir.path("laptop/评分.sqlite");
     std::fs::create_dir_all(dir.path("laptop")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::copy(&pack, &on_laptop).unwrap_or_else(|e| panic!("{e}"));
-    let said = ok(
-        &laptop_keys,
-        &on_laptop,
-        &[
-            "score",
-            "set",
-            "--pool",
-            "DS-ZG",
-            "--judge",
-            "DS-ZG裁判1",
-            "--workstation",
-            "1",
-            "--criterion",
-            "DS01",
-            "--value",
-            "1.5",
-        ],
-    );
+    let said = score_one(&laptop_keys, &on_laptop);
     assert!(said.contains("已保存"), "{said}");
     let pins: Vec<String> = std::fs::read_dir(laptop_keys.join("databases"))
         .unwrap_or_else(|e| panic!("{e}"))

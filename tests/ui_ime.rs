@@ -11,7 +11,6 @@ mod support;
 
 use egui::{Event, ImeEvent};
 use egui_kittest::kittest::Queryable;
-use judgedesk::core::model::Status;
 use judgedesk::ui::app::{Action, Screen};
 use support::{Dir, Window, all_text, demo_db, open, open_screen, settle, window};
 
@@ -45,22 +44,11 @@ fn a_reason_is_typed_in_chinese_through_an_ime() {
     let dir = Dir::new("ui-ime-reason");
     let path = demo_db(&dir);
     let conn = open(&path);
-    let pool = judgedesk::store::competition::pool(
-        &conn,
-        &judgedesk::core::model::PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key")),
-    )
-    .ok()
-    .flatten()
-    .unwrap_or_else(|| panic!("pool"));
-    let contestant = judgedesk::store::people::contestants_in_pool(&conn, pool.id)
-        .unwrap_or_default()
-        .into_iter()
-        .find(|c| c.status == Status::Normal && c.workstation.is_some())
-        .unwrap_or_else(|| panic!("a competing contestant"));
+    let (id, name) = support::competing_in_ds_zg(&conn);
     let mut h = window(&path, "赛务管理员");
     h.state_mut().push(Action::OpenStatus {
-        contestant: contestant.id,
-        who: contestant.record.name.clone(),
+        contestant: id,
+        who: name,
     });
     settle(&mut h);
     h.get_all_by_label("弃赛")
@@ -73,14 +61,7 @@ fn a_reason_is_typed_in_chinese_through_an_ime() {
     compose(&mut h, "shen ti bu shi", "身体不适");
     h.get_by_label("保存状态").click();
     settle(&mut h);
-    let reason: String = conn
-        .query_row(
-            "SELECT reason FROM audit WHERE action = '选手状态' ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap_or_default();
-    assert_eq!(reason, "身体不适");
+    assert_eq!(support::last_audit_reason(&conn, "选手状态"), "身体不适");
 }
 
 #[test]

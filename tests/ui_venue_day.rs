@@ -21,17 +21,6 @@ fn ds_zg(conn: &Connection) -> judgedesk::store::competition::PoolInfo {
     .unwrap_or_else(|| panic!("pool"))
 }
 
-/// A contestant of DS-ZG who competes: `(id, name)`.
-fn competing(conn: &Connection) -> (i64, String) {
-    let pool = ds_zg(conn);
-    judgedesk::store::people::contestants_in_pool(conn, pool.id)
-        .unwrap_or_default()
-        .into_iter()
-        .find(|c| c.status == Status::Normal && c.workstation.is_some())
-        .map(|c| (c.id, c.record.name))
-        .unwrap_or_else(|| panic!("a competing contestant"))
-}
-
 fn status_of(conn: &Connection, id: i64) -> Status {
     judgedesk::store::workflow::contestant(conn, id)
         .ok()
@@ -50,7 +39,7 @@ fn a_status_change_after_the_draw_shows_its_consequences_and_is_saved_with_a_rea
     let dir = Dir::new("ui-status");
     let path = demo_db(&dir);
     let conn = open(&path);
-    let (id, name) = competing(&conn);
+    let (id, name) = support::competing_in_ds_zg(&conn);
     let mut h = window(&path, "赛务管理员");
     h.state_mut().push(Action::Open(Screen::CheckIn));
     settle(&mut h);
@@ -86,14 +75,10 @@ fn a_status_change_after_the_draw_shows_its_consequences_and_is_saved_with_a_rea
     h.get_by_label("保存状态").click();
     settle(&mut h);
     assert_eq!(status_of(&conn, id), Status::Withdrawn);
-    let reason: String = conn
-        .query_row(
-            "SELECT reason FROM audit WHERE action = '选手状态' ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap_or_default();
-    assert_eq!(reason, "身体不适中途退出");
+    assert_eq!(
+        support::last_audit_reason(&conn, "选手状态"),
+        "身体不适中途退出"
+    );
 }
 
 #[test]
@@ -101,7 +86,7 @@ fn the_chief_judge_may_disqualify_in_their_own_pool_only() {
     let dir = Dir::new("ui-disqualify");
     let path = demo_db(&dir);
     let conn = open(&path);
-    let (id, _) = competing(&conn);
+    let (id, _) = support::competing_in_ds_zg(&conn);
     let mut h = window(&path, "DS-ZG裁判长");
     h.state_mut().push(Action::OpenStatus {
         contestant: id,
@@ -448,7 +433,7 @@ fn after_an_appeal_changes_a_score_the_coordinator_is_offered_the_publication_re
     assert!(all_text(&h).contains("DS-ZG") || all_text(&h).contains("电子商务运营"));
     assert!(h.query_by_label(offer).is_none(), "{}", all_text(&h));
 
-    let (contestant, _) = competing(&conn);
+    let (contestant, _) = support::competing_in_ds_zg(&conn);
     let unit = judgedesk::store::workflow::contestant(&conn, contestant)
         .ok()
         .flatten()

@@ -378,3 +378,31 @@ pub fn drop_files(h: &mut Window, files: &[PathBuf]) {
     h.step();
     settle(h);
 }
+
+/// A contestant of DS-ZG who competes (status normal, drawn): `(id, name)`.
+pub fn competing_in_ds_zg(conn: &Connection) -> (i64, String) {
+    use judgedesk::core::model::{PoolKey, Status};
+    let key = PoolKey::parse("DS-ZG").unwrap_or_else(|| panic!("key"));
+    let pool = judgedesk::store::competition::pool(conn, &key)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("pool DS-ZG"));
+    judgedesk::store::people::contestants_in_pool(conn, pool.id)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c.status == Status::Normal && c.workstation.is_some())
+        .map(|c| (c.id, c.record.name))
+        .unwrap_or_else(|| panic!("a competing contestant"))
+}
+
+/// The reason of the newest audit row of `action` (empty when there is none).
+pub fn last_audit_reason(conn: &Connection, action: &str) -> String {
+    conn.query_row(
+        "SELECT reason FROM audit WHERE action = ?1 ORDER BY id DESC LIMIT 1",
+        [action],
+        |r| r.get::<_, Option<String>>(0),
+    )
+    .ok()
+    .flatten()
+    .unwrap_or_default()
+}
